@@ -1,0 +1,62 @@
+package vr.common.fs;
+
+import java.nio.file.Path;
+import vr.common.model.ProcName;
+
+/**
+ * The host layout under {@code /apps} (or {@code $VR_ROOT}): {@code builds/} (build tarballs),
+ * {@code images/<name>/} (stack tarball and its unpacked {@code contents/}), {@code procs/<proc name>/}.
+ */
+public record VrPaths(Path root) {
+
+  /** The layout rooted at {@code $VR_ROOT}, or {@code /apps}. */
+  public static VrPaths fromEnvironment() {
+    String r = System.getenv("VR_ROOT");
+    return new VrPaths(Path.of(r == null || r.isBlank() ? "/apps" : r).toAbsolutePath());
+  }
+
+  public Path builds() {
+    return root.resolve("builds");
+  }
+
+  public Path images() {
+    return root.resolve("images");
+  }
+
+  public Path procs() {
+    return root.resolve("procs");
+  }
+
+  public Path releases() {
+    return root.resolve("releases");
+  }
+
+  public Path image(String imageName) {
+    return images().resolve(imageName);
+  }
+
+  public Path imageContents(String imageName) {
+    return image(imageName).resolve("contents");
+  }
+
+  public Path proc(ProcName name) {
+    return procs().resolve(name.format());
+  }
+
+  /** The last path segment of a URL or path, without query or fragment. */
+  public static String basename(String url) {
+    String u = url.strip();
+    int cut = u.indexOf('#');
+    if (cut >= 0) {
+      u = u.substring(0, cut);
+    }
+    cut = u.indexOf('?');
+    if (cut >= 0) {
+      u = u.substring(0, cut);
+    }
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    return u.substring(u.lastIndexOf('/') + 1);
+  }
+}
