@@ -1,0 +1,118 @@
+package vr.common.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vr.common.InputException;
+
+class ProcDataTest {
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  static final String FULL = """
+      app_name: node_example
+      app_repo_type: git
+      app_repo_url: https://example.invalid/x/node_example.git
+      build_md5: 0123456789abcdef0123456789abcdef
+      build_url: http://127.0.0.1/builds/node_example-v2.tar.gz
+      buildpack_url: https://example.invalid/bp.git#abc
+      buildpack_version: abc
+      config_name: prod
+      env:
+        a: 1
+      group: nogroup
+      host: host1.example.com
+      mem_limit: 256M
+      memsw_limit: null
+      port: 5003
+      proc_name: web
+      release_hash: f96054b7
+      settings:
+        b: 2
+        greeting: "@How's it going?"
+      user: nobody
+      version: v2
+      volumes:
+      - [/var/data, /data]
+      """;
+
+  @Test
+  void readsEveryKey() throws Exception {
+    ProcData p = ProcData.load(write("proc.yaml", FULL));
+    assertThat(p.name().format()).isEqualTo("node_example-v2-prod-f96054b7-web-5003");
+    assertThat(p.env()).containsEntry("a", 1L);
+    assertThat(p.settings()).containsEntry("greeting", "@How's it going?");
+    assertThat(p.volumes()).containsExactly(new ProcData.Volume("/var/data", "/data"));
+    assertThat(p.memLimit()).isEqualTo("256M");
+    assertThat(p.group()).isEqualTo("nogroup");
+  }
+
+  @Test
+  void roundTripsThroughYamlExactly() throws Exception {
+    ProcData p = ProcData.load(write("proc.yaml", FULL));
+    String out = p.toYaml();
+    ProcData again = ProcData.load(write("again.yaml", out));
+    assertThat(again).isEqualTo(p);
+    assertThat(again.settings().get("greeting")).isEqualTo("@How's it going?");
+  }
+
+  @Test
+  void writesBlockStyleWithSortedKeys() throws Exception {
+    String out = ProcData.load(write("proc.yaml", FULL)).toYaml();
+    assertThat(out).startsWith("app_folder: null\napp_name: node_example\n");
+    assertThat(out).contains("volumes:\n- - /var/data\n  - /data\n");
+    assertThat(out).doesNotContain("{");
+  }
+
+  @Test
+  void legacyProcKeyMeansProcName() throws Exception {
+    ProcData p = ProcData.load(write("proc.yaml", "proc: worker\nport: 0\n"));
+    assertThat(p.procName()).isEqualTo("worker");
+  }
+
+  @Test
+  void procNeedsProcNameOrCmd() throws Exception {
+    Path f = write("proc.yaml", "app_name: x\nport: 5000\n");
+    assertThatThrownBy(() -> ProcData.load(f))
+        .isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 1: proc_name: a proc needs proc_name or cmd");
+  }
+
+  @Test
+  void portMustBeAnInteger() throws Exception {
+    Path f = write("proc.yaml", "app_name: x\nproc_name: web\n\nport: fifty\n");
+    assertThatThrownBy(() -> ProcData.load(f))
+        .isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 4: port must be an integer");
+  }
+
+  @Test
+  void unknownKeysAreKept() throws Exception {
+    ProcData p = ProcData.load(write("proc.yaml", "cmd: sleep 1\nfuture_key: [1, 2]\n"));
+    assertThat(p.extra()).containsKey("future_key");
+    assertThat(p.toYaml()).contains("future_key:");
+  }
+
+  @Test
+  void floatVersionTellsUserToQuote() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nversion: 9.0\n");
+    assertThatThrownBy(() -> ProcData.load(f))
+        .isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 2: version must be a string; quote it, e.g. version: '9.0'");
+  }
+
+  @Test
+  void badVolumesNameTheKey() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nvolumes: [[relative, /data]]\n");
+    assertThatThrownBy(() -> ProcData.load(f)).hasMessageContaining("line 2: volumes paths must be absolute");
+  }
+}
