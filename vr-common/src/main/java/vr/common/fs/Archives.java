@@ -1,17 +1,20 @@
 package vr.common.fs;
 
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import vr.common.VrException;
@@ -139,12 +142,23 @@ public final class Archives {
     try {
       Files.createDirectories(dest.getParent());
       pr.begin("packing " + dir.getFileName(), -1);
-      try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
-          OutputStream gz = new ParallelGzipOutputStream(new BufferedOutputStream(fos, 1 << 20), level, threads, PACK_BLOCK)) {
-        new Packer(dir, gz, pr).pack();
-        gz.flush();
-        gz.close();
-        fos.getChannel().force(true);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // the gzip stream's close must not close the channel: it is fsynced afterwards
+        OutputStream file = new FilterOutputStream(Channels.newOutputStream(ch)) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        };
+        try (OutputStream gz = new ParallelGzipOutputStream(new BufferedOutputStream(file, 1 << 20), level, threads, PACK_BLOCK)) {
+          new Packer(dir, gz, pr).pack();
+        }
+        ch.force(true);
       }
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
       AtomicFiles.moveIntoPlace(tmp, dest);
