@@ -22,6 +22,7 @@ import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.transport.FetchResult;
@@ -333,20 +334,37 @@ public final class Repo {
       try {
         Ref remote = branch == null ? null : repo.exactRef("refs/remotes/origin/" + branch);
         if (remote != null) {
-          boolean exists = repo.exactRef(Constants.R_HEADS + branch) != null;
-          git.checkout().setName(branch).setCreateBranch(!exists).setStartPoint("refs/remotes/origin/" + branch)
-              .setForced(true).call();
-          git.reset().setMode(ResetCommand.ResetType.HARD).setRef(remote.getObjectId().name()).call();
+          // the local branch is the remote's head, whatever it was before (a force-push included)
+          ObjectId id = remote.getObjectId();
+          RefUpdate bu = repo.updateRef(Constants.R_HEADS + branch);
+          bu.setNewObjectId(id);
+          bu.setForceUpdate(true);
+          check(bu.update(), "move branch " + branch);
+          check(repo.updateRef(Constants.HEAD).link(Constants.R_HEADS + branch), "switch to branch " + branch);
+          git.reset().setMode(ResetCommand.ResetType.HARD).setRef(id.name()).call();
           return;
         }
         if (rev == null) {
           throw new VrException("cannot tell the default branch of " + from);
         }
         ObjectId commit = resolve(repo, rev, from);
-        git.checkout().setName(commit.name()).setForced(true).call();
+        RefUpdate hu = repo.updateRef(Constants.HEAD, true); // detached, like `git checkout <tag>`
+        hu.setNewObjectId(commit);
+        hu.setForceUpdate(true);
+        check(hu.update(), "detach HEAD at " + rev);
+        // a hard reset rewrites index and files whatever state they are in (a fresh clone has neither)
         git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
       } catch (GitAPIException | JGitInternalException e) {
         throw new VrException("cannot check out '" + branch + "' of " + from + ": " + reason(e), e);
+      }
+    }
+
+    private static void check(RefUpdate.Result r, String what) {
+      switch (r) {
+        case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {
+          // done
+        }
+        default -> throw new VrException("cannot " + what + ": " + r);
       }
     }
 
