@@ -78,6 +78,9 @@ final class HttpRpcTransport implements RpcTransport {
       if (c instanceof HttpConnectTimeoutException || c instanceof ConnectException) {
         throw new ConnectFailedException("cannot connect to " + describe() + ": " + message(c), c);
       }
+      if (c instanceof java.net.http.HttpTimeoutException) {
+        throw new IOException("no answer from " + describe() + " within " + timeout.toMillis() + " ms", c);
+      }
       if (c instanceof XmlRpcProtocolException x) {
         throw x;
       }

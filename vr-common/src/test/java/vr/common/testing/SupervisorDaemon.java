@@ -46,6 +46,7 @@ public final class SupervisorDaemon implements AutoCloseable {
     private final List<String> sections = new ArrayList<>();
     private Map<String, String> env = Map.of();
     private boolean unixAuth = true;
+    private final List<String> includes = new ArrayList<>();
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -69,6 +70,12 @@ public final class SupervisorDaemon implements AutoCloseable {
       return this;
     }
 
+    /** Another glob for {@code [include] files}, e.g. {@code <VR_ROOT>/procs/*}{@code /proc.conf}. */
+    public Builder include(String glob) {
+      includes.add(glob);
+      return this;
+    }
+
     public SupervisorDaemon start() {
       Prereqs.command("supervisord", "supervisor");
       try {
@@ -88,7 +95,7 @@ public final class SupervisorDaemon implements AutoCloseable {
             + "\n[unix_http_server]\nfile=" + dir.resolve("supervisor.sock") + "\nchmod=0700\n"
             + (unixAuth ? "username=" + user + "\npassword=" + pass + "\n" : "")
             + "\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n"
-            + "\n[include]\nfiles=" + dir.resolve("conf.d") + "/*.conf\n\n"
+            + "\n[include]\nfiles=" + dir.resolve("conf.d") + "/*.conf" + (includes.isEmpty() ? "" : " " + String.join(" ", includes)) + "\n\n"
             + String.join("\n", sections);
         Path confFile = dir.resolve("supervisord.conf");
         Files.writeString(confFile, conf);
