@@ -47,6 +47,7 @@ public final class SupervisorDaemon implements AutoCloseable {
     private Map<String, String> env = Map.of();
     private boolean unixAuth = true;
     private final List<String> includes = new ArrayList<>();
+    private String password;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -76,6 +77,12 @@ public final class SupervisorDaemon implements AutoCloseable {
       return this;
     }
 
+    /** The XML-RPC password (default: random), e.g. to hand it to a listener through the environment. */
+    public Builder password(String pw) {
+      password = pw;
+      return this;
+    }
+
     public SupervisorDaemon start() {
       Prereqs.command("supervisord", "supervisor");
       try {
@@ -83,7 +90,7 @@ public final class SupervisorDaemon implements AutoCloseable {
         Files.createDirectories(dir.resolve("childlogs"));
         int port = Daemons.freePort();
         String user = "vr";
-        String pass = UUID.randomUUID().toString().substring(0, 12);
+        String pass = password != null ? password : UUID.randomUUID().toString().substring(0, 12);
         String conf = "[supervisord]\n"
             + "logfile=" + dir.resolve("supervisord.log") + "\n"
             + "pidfile=" + dir.resolve("supervisord.pid") + "\n"
