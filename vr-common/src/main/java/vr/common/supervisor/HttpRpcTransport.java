@@ -28,18 +28,16 @@ import java.util.concurrent.TimeoutException;
 final class HttpRpcTransport implements RpcTransport {
   private final URI uri;
   private final String authorization;
-  private final Duration timeout;
   private final int maxResponseBytes;
   private final HttpClient client;
 
-  HttpRpcTransport(URI uri, String username, String password, Duration timeout, int maxResponseBytes) {
+  HttpRpcTransport(URI uri, String username, String password, Duration connectTimeout, int maxResponseBytes) {
     this.uri = uri;
     this.authorization = basic(username, password);
-    this.timeout = timeout;
     this.maxResponseBytes = maxResponseBytes;
     this.client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout)
+        .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
   }
@@ -53,7 +51,7 @@ final class HttpRpcTransport implements RpcTransport {
   }
 
   @Override
-  public byte[] post(byte[] body) throws IOException {
+  public byte[] post(byte[] body, Duration timeout) throws IOException {
     HttpRequest.Builder req = HttpRequest.newBuilder(uri)
         .timeout(timeout)
         .header("Content-Type", "text/xml")

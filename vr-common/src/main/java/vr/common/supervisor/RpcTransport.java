@@ -9,13 +9,13 @@ import java.io.IOException;
 public interface RpcTransport {
 
   /**
-   * POSTs {@code body} and returns the 200 response's body.
+   * POSTs {@code body} and returns the 200 response's body; the whole exchange must end within {@code timeout}.
    *
    * @throws ConnectFailedException when no connection could be made (the request certainly did not arrive)
    * @throws IOException on any other transport failure, including a timeout
    * @throws SupervisorAuthException when supervisord answers 401
    */
-  byte[] post(byte[] body) throws IOException;
+  byte[] post(byte[] body, java.time.Duration timeout) throws IOException;
 
   /** Where the transport connects, for messages ({@code http://host:port/RPC2}, {@code unix:///path}). */
   String describe();

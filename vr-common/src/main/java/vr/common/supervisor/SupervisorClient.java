@@ -28,22 +28,31 @@ public final class SupervisorClient {
    * attempts follow a failed one after {@code retryBase * 2^i}, and responses larger than
    * {@code maxResponseBytes} are refused.
    */
-  public record Options(Duration timeout, int retries, Duration retryBase, int maxResponseBytes) {
-    /** The original's values: 10 s socket timeout, 2 retries, 1 s then 2 s between them; 16 MiB. */
+  public record Options(Duration timeout, Duration waitTimeout, int retries, Duration retryBase, int maxResponseBytes) {
+    /**
+     * The original's values: 10 s socket timeout, 2 retries, 1 s then 2 s between them; 16 MiB. A start or stop
+     * that waits for the process may take 60 s: supervisord answers a stop only after the program's
+     * {@code stopwaitsecs} (10 s by default) when it has to escalate to KILL, so the plain 10 s would report a
+     * slow but successful stop as an unreachable supervisor.
+     */
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(10), 2, Duration.ofSeconds(1), 16 * 1024 * 1024);
+      return new Options(Duration.ofSeconds(10), Duration.ofSeconds(60), 2, Duration.ofSeconds(1), 16 * 1024 * 1024);
     }
 
     public Options withTimeout(Duration t) {
-      return new Options(t, retries, retryBase, maxResponseBytes);
+      return new Options(t, waitTimeout, retries, retryBase, maxResponseBytes);
+    }
+
+    public Options withWaitTimeout(Duration t) {
+      return new Options(timeout, t, retries, retryBase, maxResponseBytes);
     }
 
     public Options withRetries(int n, Duration base) {
-      return new Options(timeout, n, base, maxResponseBytes);
+      return new Options(timeout, waitTimeout, n, base, maxResponseBytes);
     }
 
     public Options withMaxResponseBytes(int max) {
-      return new Options(timeout, retries, retryBase, max);
+      return new Options(timeout, waitTimeout, retries, retryBase, max);
     }
   }
 
@@ -94,7 +103,7 @@ public final class SupervisorClient {
           throw new VrException("bad supervisor URL '" + url + "': no socket path (use unix:///path/to/supervisor.sock)");
         }
         return new SupervisorClient(
-            new UnixRpcTransport(Path.of(p), user, pass, options.timeout(), options.maxResponseBytes()), options);
+            new UnixRpcTransport(Path.of(p), user, pass, options.maxResponseBytes()), options);
       }
       default -> throw new VrException("bad supervisor URL '" + url + "': the scheme must be http:// or unix://");
     }
@@ -148,7 +157,7 @@ public final class SupervisorClient {
 
   public boolean startProcess(String name, boolean wait) {
     try {
-      return Boolean.TRUE.equals(call("startProcess", false, name, wait));
+      return Boolean.TRUE.equals(callWaiting("startProcess", wait, name, wait));
     } catch (SupervisorFault f) {
       if (f.is(Fault.ALREADY_STARTED)) {
         return false;
@@ -164,7 +173,7 @@ public final class SupervisorClient {
 
   public boolean stopProcess(String name, boolean wait) {
     try {
-      return Boolean.TRUE.equals(call("stopProcess", false, name, wait));
+      return Boolean.TRUE.equals(callWaiting("stopProcess", wait, name, wait));
     } catch (SupervisorFault f) {
       if (f.is(Fault.NOT_RUNNING)) {
         return false;
@@ -224,7 +233,17 @@ public final class SupervisorClient {
   }
 
   private Object call(String method, boolean idempotent, Object... params) {
-    byte[] body = XmlRpcCodec.encodeCall("supervisor." + method, List.of(params));
+    return call(method, idempotent, false, List.of(params));
+  }
+
+  /** A state change (never retried after it may have arrived); with {@code waits} it gets the longer timeout. */
+  private Object callWaiting(String method, boolean waits, Object... params) {
+    return call(method, false, waits, List.of(params));
+  }
+
+  private Object call(String method, boolean idempotent, boolean waits, List<Object> params) {
+    Duration timeout = waits ? max(options.timeout(), options.waitTimeout()) : options.timeout();
+    byte[] body = XmlRpcCodec.encodeCall("supervisor." + method, params);
     IOException last = null;
     int attempts = 0;
     for (int i = 0; i <= options.retries(); i++) {
@@ -233,7 +252,7 @@ public final class SupervisorClient {
       }
       attempts++;
       try {
-        return XmlRpcCodec.decodeResponse(transport.post(body));
+        return XmlRpcCodec.decodeResponse(transport.post(body, timeout));
       } catch (XmlRpcFault f) {
         throw new SupervisorFault(method, f.code(), f.faultString());
       } catch (RpcTransport.ConnectFailedException e) {
@@ -247,6 +266,10 @@ public final class SupervisorClient {
     }
     throw new SupervisorUnreachableException("supervisor at " + transport.describe() + " is unreachable: "
         + last.getMessage() + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)"), last);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static void sleep(Duration d) {

@@ -24,13 +24,11 @@ final class UnixRpcTransport implements RpcTransport {
 
   private final Path socket;
   private final String authorization;
-  private final Duration timeout;
   private final int maxResponseBytes;
 
-  UnixRpcTransport(Path socket, String username, String password, Duration timeout, int maxResponseBytes) {
+  UnixRpcTransport(Path socket, String username, String password, int maxResponseBytes) {
     this.socket = socket;
     this.authorization = HttpRpcTransport.basic(username, password);
-    this.timeout = timeout;
     this.maxResponseBytes = maxResponseBytes;
   }
 
@@ -40,7 +38,7 @@ final class UnixRpcTransport implements RpcTransport {
   }
 
   @Override
-  public byte[] post(byte[] body) throws IOException {
+  public byte[] post(byte[] body, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX); Selector sel = Selector.open()) {
       try {
@@ -52,7 +50,7 @@ final class UnixRpcTransport implements RpcTransport {
       SelectionKey key = ch.register(sel, SelectionKey.OP_WRITE);
       ByteBuffer out = ByteBuffer.wrap(request(body));
       while (out.hasRemaining()) {
-        await(sel, deadline);
+        await(sel, deadline, timeout);
         ch.write(out);
       }
       key.interestOps(SelectionKey.OP_READ);
@@ -60,7 +58,7 @@ final class UnixRpcTransport implements RpcTransport {
       ByteBuffer buf = ByteBuffer.allocate(8192);
       int limit = maxResponseBytes + HEADER_ALLOWANCE;
       while (true) {
-        await(sel, deadline);
+        await(sel, deadline, timeout);
         int n = ch.read(buf);
         if (n < 0) {
           break;
@@ -76,7 +74,7 @@ final class UnixRpcTransport implements RpcTransport {
   }
 
   /** Waits for readiness; a spurious wake-up just lets the caller try a non-blocking read or write again. */
-  private void await(Selector sel, long deadline) throws IOException {
+  private void await(Selector sel, long deadline, Duration timeout) throws IOException {
     long left = (deadline - System.nanoTime()) / 1_000_000;
     if (left <= 0) {
       throw new IOException("no answer from " + describe() + " within " + timeout.toMillis() + " ms");

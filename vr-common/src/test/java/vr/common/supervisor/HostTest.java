@@ -28,7 +28,7 @@ class HostTest {
     }
 
     @Override
-    public byte[] post(byte[] body) throws IOException {
+    public byte[] post(byte[] body, Duration timeout) throws IOException {
       calls.incrementAndGet();
       if (down) {
         throw new ConnectFailedException("Connection refused", null);

@@ -37,6 +37,7 @@ class SupervisorClientIT {
   static void startSupervisord() {
     sup = SupervisorDaemon.builder(tmp.resolve("sup"))
         .section("[program:" + WEB + "]\ncommand=sleep 1000\nautostart=false\nstartsecs=0\n")
+        .section("[program:stubborn]\ncommand=sh -c 'trap \"\" TERM; exec sleep 1000'\nautostart=false\nstartsecs=0\nstopwaitsecs=2\n")
         .section("[program:echoer]\ncommand=sh -c 'echo hello from echoer; exec sleep 1000'\nautostart=true\nstartsecs=0\n")
         .start();
   }
@@ -129,6 +130,16 @@ class SupervisorClientIT {
     ReloadResult after = c.reloadConfig();
     assertThat(after.added()).doesNotContain(name);
     assertThat(after.changed()).doesNotContain(name);
+  }
+
+  @Test
+  void aStopThatOutlastsTheCallTimeoutWaitsForTheProgramInsteadOfFailing() {
+    // the program ignores TERM: supervisord answers only after stopwaitsecs (2 s) and a KILL
+    SupervisorClient c = SupervisorClient.connect(sup.unixUrl(), sup.username(), sup.password(),
+        SupervisorClient.Options.defaults().withTimeout(Duration.ofSeconds(1)).withRetries(0, FAST));
+    c.startProcess("stubborn");
+    assertThat(c.stopProcess("stubborn")).isTrue();
+    assertThat(c.getProcessInfo("stubborn").statename()).isEqualTo("STOPPED");
   }
 
   @Test
