@@ -101,7 +101,7 @@ public final class Yaml {
 
   private static Object toJava(Node node, Path file, ScalarConstructor ctor) {
     if (node instanceof MappingNode m) {
-      return new LinkedHashMap<>(toMap(m, file, ctor).asMap());
+      return new YamlMap.Nested(toMap(m, file, ctor));
     }
     if (node instanceof SequenceNode s) {
       List<Object> list = new ArrayList<>();

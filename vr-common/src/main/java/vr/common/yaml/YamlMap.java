@@ -125,6 +125,62 @@ public final class YamlMap {
     throw error(key, "must be a list, not a " + typeName(v));
   }
 
+  /**
+   * A nested mapping as a {@link YamlMap} that still knows the lines of its keys, or null when absent; for
+   * configuration whose errors must name the line of a nested key (e.g. {@code BALANCERS: {lb: {hosts: 5}}}).
+   */
+  public YamlMap child(String key) {
+    Map<String, Object> m = map(key);
+    return m == null ? null : of(m, lineOf(key));
+  }
+
+  /** A list of mappings as {@link YamlMap}s, or null when absent; an element that is not a mapping is an error. */
+  public List<YamlMap> children(String key) {
+    List<Object> l = list(key);
+    if (l == null) {
+      return null;
+    }
+    List<YamlMap> out = new java.util.ArrayList<>();
+    for (int i = 0; i < l.size(); i++) {
+      if (!(l.get(i) instanceof Map<?, ?> m)) {
+        throw error(key, "item " + (i + 1) + " must be a mapping, not a " + typeName(l.get(i)));
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> sm = (Map<String, Object>) m;
+      out.add(of(sm, lineOf(key)));
+    }
+    return out;
+  }
+
+  /** The YamlMap behind a nested value, or one without key lines (attributed to {@code line}) for a plain map. */
+  private YamlMap of(Map<String, Object> m, int fallbackLine) {
+    if (m instanceof Nested n) {
+      return n.yaml;
+    }
+    return new YamlMap(file, fallbackLine, new LinkedHashMap<>(m), new LinkedHashMap<>());
+  }
+
+  /** A nested mapping's plain-map view that remembers its {@link YamlMap} (and so its key lines). */
+  static final class Nested extends LinkedHashMap<String, Object> {
+    private static final long serialVersionUID = 1L;
+    private final transient YamlMap yaml;
+
+    Nested(YamlMap yaml) {
+      super(yaml.asMap());
+      this.yaml = yaml;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return super.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+      return super.hashCode();
+    }
+  }
+
   static String typeName(Object v) {
     if (v instanceof Map) {
       return "mapping";

@@ -1,0 +1,141 @@
+package vr.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import vr.common.InputException;
+import vr.common.balancer.Balancer;
+import vr.common.balancer.Balancers;
+import vr.common.balancer.ChangeResult;
+import vr.common.model.Node;
+
+/**
+ * {@code vr.cli pool get|add|delete}: inspect and repair a balancer pool directly, without the server (e.g.
+ * when a squad loses a host). The balancers come from a YAML file with the server's {@code BALANCERS}
+ * setting.
+ */
+@Command(name = "pool", description = "Show or change a load balancer pool.", mixinStandardHelpOptions = true,
+    subcommands = {PoolCommand.Get.class, PoolCommand.Add.class, PoolCommand.Delete.class})
+public final class PoolCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "a subcommand is required (get, add, delete)");
+  }
+
+  /** The arguments every pool subcommand shares. */
+  static final class Target {
+    @Option(names = "--balancers", paramLabel = "<file.yaml>", defaultValue = "${env:VR_BALANCERS}",
+        description = "YAML file with BALANCERS: {<name>: {BACKEND: ..., ...}} (default: $VR_BALANCERS).")
+    Path file;
+
+    @Parameters(index = "0", paramLabel = "<balancer>", description = "The balancer's name in the file.")
+    String balancer;
+
+    @Parameters(index = "1", paramLabel = "<pool>", description = "The pool's name.")
+    String pool;
+
+    Balancer open(CommandSpec spec) {
+      if (file == null) {
+        throw new ParameterException(spec.commandLine(), "--balancers <file.yaml> is required (or set VR_BALANCERS)");
+      }
+      return Balancers.load(file).get(balancer);
+    }
+  }
+
+  static List<Node> nodes(List<String> args) {
+    List<Node> out = new ArrayList<>();
+    for (String a : args) {
+      try {
+        out.add(Node.parse(a));
+      } catch (IllegalArgumentException e) {
+        throw new InputException("bad node '" + a + "': " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  static void report(PrintWriter out, Target t, ChangeResult r) {
+    out.println("pool " + t.pool + " on " + t.balancer + ": " + r.describe());
+  }
+
+  @Command(name = "get", description = "Print the pool's nodes, one host:port a line.", mixinStandardHelpOptions = true)
+  static final class Get implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      for (Node n : target.open(spec).getNodes(target.pool)) {
+        out.println(n);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "add", description = "Add nodes to the pool (creating it).", mixinStandardHelpOptions = true)
+  static final class Add implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "2..*", paramLabel = "<host:port>", arity = "1..*", description = "Nodes to add.")
+    List<String> nodes = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      List<Node> n = nodes(nodes);
+      report(spec.commandLine().getOut(), target, target.open(spec).addNodes(target.pool, n));
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", description = "Delete nodes from the pool, or the pool itself.", mixinStandardHelpOptions = true)
+  static final class Delete implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "2..*", paramLabel = "<host:port>", arity = "0..*", description = "Nodes to delete.")
+    List<String> nodes = new ArrayList<>();
+
+    @Option(names = "--whole-pool", description = "Delete the pool itself (no nodes given).")
+    boolean wholePool;
+
+    @Option(names = "--if-empty", description = "After deleting the nodes, delete the pool if it is empty.")
+    boolean ifEmpty;
+
+    @Override
+    public Integer call() {
+      boolean valid = wholePool ? nodes.isEmpty() : !nodes.isEmpty() || ifEmpty;
+      if (!valid) {
+        throw new ParameterException(spec.commandLine(), wholePool
+            ? "--whole-pool deletes the pool: give no nodes with it"
+            : "give the nodes to delete, or --whole-pool, or --if-empty");
+      }
+      List<Node> n = nodes(nodes);
+      Balancer b = target.open(spec);
+      PrintWriter out = spec.commandLine().getOut();
+      if (wholePool) {
+        report(out, target, b.deletePool(target.pool));
+        return 0;
+      }
+      if (!n.isEmpty()) {
+        report(out, target, b.deleteNodes(target.pool, n));
+      }
+      if (ifEmpty) {
+        report(out, target, b.deletePoolIfEmpty(target.pool));
+      }
+      return 0;
+    }
+  }
+}

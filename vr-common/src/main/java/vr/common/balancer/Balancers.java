@@ -1,0 +1,140 @@
+package vr.common.balancer;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import vr.common.InputException;
+import vr.common.VrException;
+import vr.common.balancer.chained.ChainedBalancer;
+import vr.common.balancer.dummy.DummyBalancer;
+import vr.common.balancer.haproxy.HaproxyBalancer;
+import vr.common.balancer.nginx.NginxBalancer;
+import vr.common.balancer.stingray.StingrayBalancer;
+import vr.common.balancer.varnish.VarnishBalancer;
+import vr.common.yaml.Yaml;
+import vr.common.yaml.YamlMap;
+
+/**
+ * The balancers a site configured, by name, from YAML of the seed's shape:
+ * <pre>
+ * BALANCERS:
+ *   default: {BACKEND: dummy}
+ *   web: {BACKEND: vr.common.balancer.nginx.NginxBalancer, hosts: [lb1, lb2], user: deploy}
+ * </pre>
+ * Every balancer is built once, when the file is read (so configuration errors show up at once, naming
+ * file, line and key), and the same instance is returned on every {@link #get}: the original built a new
+ * one per call, so the dummy balancer forgot its pools between calls.
+ */
+public final class Balancers {
+  private static final Map<String, Function<BalancerConfig, Balancer>> BACKENDS = new LinkedHashMap<>();
+
+  static {
+    for (String n : new String[] {"dummy", "vr.common.balancer.dummy.DummyBalancer", "vr.server.balancer.dummy.DummyBalancer"}) {
+      BACKENDS.put(n, DummyBalancer::new);
+    }
+    for (String n : new String[] {"nginx", "vr.common.balancer.nginx.NginxBalancer", "vr.server.balancer.nginx.NginxBalancer"}) {
+      BACKENDS.put(n, NginxBalancer::new);
+    }
+    for (String n : new String[] {"varnish", "vr.common.balancer.varnish.VarnishBalancer", "vr.server.balancer.varnish.VarnishBalancer"}) {
+      BACKENDS.put(n, VarnishBalancer::new);
+    }
+    for (String n : new String[] {"haproxy", "vr.common.balancer.haproxy.HaproxyBalancer"}) {
+      BACKENDS.put(n, HaproxyBalancer::new);
+    }
+    for (String n : new String[] {"stingray", "zxtm", "vr.common.balancer.zxtm.ZXTMBalancer", "vr.common.balancer.stingray.StingrayBalancer",
+        "vr.server.balancer.zxtm.ZXTMBalancer"}) {
+      BACKENDS.put(n, StingrayBalancer::new);
+    }
+    for (String n : new String[] {"chained", "vr.common.balancer.chained.ChainedBalancer"}) {
+      BACKENDS.put(n, ChainedBalancer::new);
+    }
+  }
+
+  private final Path file;
+  private final Map<String, Balancer> byName;
+
+  private Balancers(Path file, Map<String, Balancer> byName) {
+    this.file = file;
+    this.byName = Collections.unmodifiableMap(byName);
+  }
+
+  /** Reads the {@code BALANCERS} mapping of {@code file}. */
+  public static Balancers load(Path file) {
+    return from(Yaml.load(file));
+  }
+
+  /** Builds every balancer of {@code root}'s {@code BALANCERS} mapping. */
+  public static Balancers from(YamlMap root) {
+    YamlMap all = root.child("BALANCERS");
+    if (all == null) {
+      throw InputException.at(root.file(), 0, "missing required key BALANCERS (a mapping of balancer names to settings)");
+    }
+    Map<String, Balancer> out = new LinkedHashMap<>();
+    for (String name : all.keys()) {
+      YamlMap cfg = all.child(name);
+      if (cfg == null) {
+        throw all.error(name, "must be a mapping with at least BACKEND");
+      }
+      out.put(name, create(name, cfg));
+    }
+    return new Balancers(root.file(), out);
+  }
+
+  /** Builds one balancer from its settings (used by the chained backend for its members too). */
+  public static Balancer create(String name, YamlMap cfg) {
+    String backend = cfg.string("BACKEND");
+    if (backend == null || backend.isBlank()) {
+      throw InputException.at(cfg.file(), cfg.lineOf("BACKEND"), "balancer " + name + ": missing required key BACKEND");
+    }
+    BalancerConfig c = new BalancerConfig(name, cfg);
+    Function<BalancerConfig, Balancer> f = BACKENDS.get(backend);
+    Balancer b = f != null ? f.apply(c) : custom(backend, c);
+    c.checkNoOtherKeys();
+    return b;
+  }
+
+  /** A backend outside the suite: a class with a public constructor taking a {@link BalancerConfig}. */
+  private static Balancer custom(String className, BalancerConfig c) {
+    Class<?> cls;
+    try {
+      cls = Class.forName(className);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw c.error("BACKEND", "'" + className + "' is not a known backend (" + String.join(", ", BACKENDS.keySet().stream()
+          .filter(k -> !k.contains(".")).toList()) + ") nor a class on the class path");
+    }
+    if (!Balancer.class.isAssignableFrom(cls)) {
+      throw c.error("BACKEND", "class " + className + " does not implement " + Balancer.class.getName());
+    }
+    try {
+      Constructor<?> k = cls.getConstructor(BalancerConfig.class);
+      return (Balancer) k.newInstance(c);
+    } catch (NoSuchMethodException e) {
+      throw c.error("BACKEND", "class " + className + " has no public constructor taking a BalancerConfig");
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof VrException v) {
+        throw v;
+      }
+      throw new VrException("balancer " + c.name() + ": " + className + " failed to start: " + e.getCause(), e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new VrException("balancer " + c.name() + ": cannot create " + className + ": " + e, e);
+    }
+  }
+
+  /** The balancer called {@code name}; an unknown name is bad input. */
+  public Balancer get(String name) {
+    Balancer b = byName.get(name);
+    if (b == null) {
+      throw InputException.at(file, 0, "no balancer named '" + name + "'; configured: " + String.join(", ", byName.keySet()));
+    }
+    return b;
+  }
+
+  public Set<String> names() {
+    return byName.keySet();
+  }
+}
