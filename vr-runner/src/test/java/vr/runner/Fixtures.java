@@ -47,4 +47,28 @@ final class Fixtures {
     Files.writeString(file, y);
     return file;
   }
+
+  /** How many processes on the host run exactly {@code argv} (read from /proc, whatever namespace they are in). */
+  static long processes(String... argv) {
+    String want = String.join("\0", argv);
+    long n = 0;
+    try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) s.filter(d -> d.getFileName().toString().matches("[0-9]+"))::iterator) {
+        try {
+          String c = new String(Files.readAllBytes(p.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+          if (c.endsWith("\0")) {
+            c = c.substring(0, c.length() - 1);
+          }
+          if (c.equals(want)) {
+            n++;
+          }
+        } catch (IOException e) {
+          // The process ended while we looked.
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return n;
+  }
 }

@@ -232,8 +232,7 @@ class RunnerIT {
     assertThat(json.get(2).get("Output").asText()).startsWith("started\n").contains("timed out after 2 s");
     assertThat(json.get(2).get("Passed").asBoolean()).isFalse();
     json.forEach(n -> assertThat(n.fieldNames()).toIterable().containsExactly("Name", "Output", "Passed"));
-    assertThat(ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse(""))
-        .filter(c -> c.equals("sleep 1000")).count()).as("nothing of the timed-out uptest survives").isZero();
+    assertThat(Fixtures.processes("sleep", "1000")).as("nothing of the timed-out uptest survives").isZero();
     assertThat(runner().layout(plan(yaml)).scratch()).satisfiesAnyOf(
         p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
   }
