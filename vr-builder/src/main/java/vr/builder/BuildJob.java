@@ -14,6 +14,8 @@ import java.util.Map;
  * @param version the version being built
  * @param stack the OS image to run on
  * @param user the unprivileged user the script runs as
+ * @param uid that user's id; {@code app} and {@code cacheRoot} belong to it
+ * @param gid that user's group id
  * @param app the exported app (BUILD_DIR), owned by {@code user}
  * @param cacheRoot holds {@code buildpack_cache} (CACHE_DIR) and {@code meta} (the script's results)
  * @param buildpacks the exported buildpacks, in the order to try
@@ -22,7 +24,7 @@ import java.util.Map;
  * @param script the build script on the host
  * @param out where the script's output goes (compile output included)
  */
-public record BuildJob(String name, String appName, String version, Stack stack, String user, Path app,
+public record BuildJob(String name, String appName, String version, Stack stack, String user, int uid, int gid, Path app,
     Path cacheRoot, List<Path> buildpacks, boolean detect, boolean interactive, Path script, OutputStream out) {
 
   public BuildJob {

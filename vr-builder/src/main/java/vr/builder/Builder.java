@@ -175,7 +175,7 @@ public final class Builder {
     script.toFile().setReadable(true, false);
 
     BuildJob job = new BuildJob(scratch.getFileName().toString(), data.appName(), data.version(), stack, BUILD_USER,
-        app, cacheRoot, packs.stream().map(Pack::dir).toList(), detect, interactive, script, out);
+        ids[0], ids[1], app, cacheRoot, packs.stream().map(Pack::dir).toList(), detect, interactive, script, out);
     return new Prepared(job, appRevision, packs);
   }
 

@@ -36,7 +36,7 @@ if [ "$VBUILD_DETECT" = 1 ]; then
     IFS=$old_ifs
     if [ -x "$bp/bin/detect" ] && name=$("$bp/bin/detect" "$app" </dev/null); then
       chosen=$bp
-      echo "-----> ${name:-app} detected by $bp"
+      echo "-----> ${name:-An} app detected (buildpack $bp)"
       break
     fi
     IFS=:

@@ -98,7 +98,7 @@ class BuilderHostIT {
     Run r = build(appYaml(Fixtures.appYaml("shellapp", "git", app, "v1", List.of(bp.toString()), false)));
 
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("shellpack: compiling v1").contains("shell detected");
+    assertThat(r.out()).contains("shellpack: compiling v1").contains("shell app detected");
     Map<String, String> files = tarball(out.resolve("build.tar.gz"));
     assertThat(files).containsEntry("run.sh", Fixtures.read(app.resolve("run.sh")))
         .containsEntry("built-by.txt", "65534\n").containsEntry("compiled.txt", "compiled by shellpack 1\n")
@@ -115,7 +115,7 @@ class BuilderHostIT {
     assertThat(result.map("release_data")).containsEntry("config_vars", Map.of("GREETING", "hello"));
     assertThat(result.list("buildpack_urls")).containsExactly(bp.toString());
     assertThat(Fixtures.read(out.resolve("compile.log"))).contains("shellpack: compiling v1").contains("shellpack: done")
-        .doesNotContain("shell detected");
+        .doesNotContain("shell app detected");
     try (var s = Files.list(out)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("build.tar.gz",
           "build_result.yaml", "compile.log");
