@@ -1,0 +1,50 @@
+package vr.runner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Builds and proc.yaml files for runner tests. */
+final class Fixtures {
+  private Fixtures() {}
+
+  /** A build tarball holding {@code files} (name to content; names under bin/ and uptests/ are executable). */
+  static Path build(Path out, Map<String, String> files) throws IOException, InterruptedException {
+    Path src = Files.createTempDirectory(out.getParent(), "src");
+    for (Map.Entry<String, String> e : files.entrySet()) {
+      Path f = src.resolve(e.getKey());
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, e.getValue());
+      if (e.getKey().startsWith("bin/") || e.getKey().startsWith("uptests/")) {
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+    Process p = new ProcessBuilder("tar", "-C", src.toString(), "-czf", out.toString(), ".").inheritIO().start();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("tar failed");
+    }
+    return out;
+  }
+
+  /** A proc.yaml; {@code extra} is appended verbatim. */
+  static Path procYaml(Path file, FileServer server, String build, int port, String extra) throws IOException {
+    String y = "app_name: demo\n"
+        + "version: v1\n"
+        + "config_name: test\n"
+        + "release_hash: 0123abcd\n"
+        + "proc_name: web\n"
+        + "host: 127.0.0.1\n"
+        + "port: " + port + "\n"
+        + "user: nobody\n"
+        + "group: nogroup\n"
+        + "image_name: busybox\n"
+        + "image_url: " + server.url("busybox.tar.gz") + "\n"
+        + (build == null ? "" : "build_url: " + server.url(build) + "\n")
+        + extra;
+    Files.writeString(file, y);
+    return file;
+  }
+}
