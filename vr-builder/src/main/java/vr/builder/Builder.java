@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +18,11 @@ import java.util.Map;
 import java.util.UUID;
 import vr.common.InputException;
 import vr.common.VrException;
+import vr.common.cli.Progress;
+import vr.common.fs.Archives;
+import vr.common.fs.FileLock;
 import vr.common.model.BuildData;
+import vr.common.model.Hashing;
 import vr.common.yaml.Yaml;
 
 /**
@@ -68,7 +74,7 @@ public final class Builder {
    */
   public Result build(BuildData data, Path appYaml, Path outDir) {
     Stack stack = Stack.of(data, appYaml, defaultStack);
-    try (BuildLock lock = lockApp(data)) {
+    try (FileLock lock = lockApp(data)) {
       Path tarball = outDir.resolve(BUILD_TARBALL);
       Path result = outDir.resolve(BUILD_RESULT);
       Path log = outDir.resolve(COMPILE_LOG);
@@ -118,7 +124,7 @@ public final class Builder {
    */
   public int shell(BuildData data, Path appYaml) {
     Stack stack = Stack.of(data, appYaml, defaultStack);
-    try (BuildLock lock = lockApp(data)) {
+    try (FileLock lock = lockApp(data)) {
       Path scratch = newScratch(data);
       try {
         return container.run(prepare(data, stack, scratch, true).job());
@@ -183,7 +189,7 @@ public final class Builder {
     String plain = BuilderHome.withoutFragment(url);
     Path storeDir = home.buildpackStore(url);
     RepoStore store = RepoStore.of(RepoStore.guessType(url, storeDir), url, storeDir);
-    try (BuildLock lock = lockOrWait(home.lock(plain), "buildpack " + plain)) {
+    try (FileLock lock = lockOrWait(home.lock(plain), "buildpack " + plain)) {
       out.println("-----> Fetching buildpack " + store.url());
       store.update();
       String rev = store.resolve(BuilderHome.fragment(url));
@@ -263,24 +269,42 @@ public final class Builder {
         in.buildpackUrls(), version, stack.url(), stack.name(), stack.md5(), md5, release, extra);
   }
 
-  private BuildLock lockApp(BuildData data) {
+  private FileLock lockApp(BuildData data) {
     return lockOrWait(home.lock(data.appRepoUrl()), "build of " + data.appName());
   }
 
-  /** Takes {@code file}'s lock, telling the user when it has to wait and failing after {@link #lockTimeout}. */
-  private BuildLock lockOrWait(Path file, String what) {
-    BuildLock lock = BuildLock.tryTake(file);
-    if (lock != null) {
-      return lock;
+  /**
+   * Takes {@code file}'s lock, telling the user when it has to wait and failing after {@link #lockTimeout}. The
+   * original's {@code lock_or_wait} did not wait: a second build of the same app failed at once.
+   */
+  private FileLock lockOrWait(Path file, String what) {
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new VrException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+    }
+    try {
+      return FileLock.tryExclusive(file);
+    } catch (VrException e) {
+      if (!busy(e)) {
+        throw e;
+      }
     }
     out.println("-----> Waiting for another " + what + " to finish (lock " + file + ", up to "
         + lockTimeout.toSeconds() + " s)");
-    lock = BuildLock.take(file, lockTimeout);
-    if (lock == null) {
+    try {
+      return FileLock.exclusive(file, lockTimeout);
+    } catch (VrException e) {
+      if (!busy(e)) {
+        throw e;
+      }
       throw new VrException("gave up after waiting " + lockTimeout.toSeconds() + " s for another " + what
-          + " (lock " + file + " is still held)");
+          + " (lock " + file + " is still held)", e);
     }
-    return lock;
+  }
+
+  private static boolean busy(VrException e) {
+    return String.valueOf(e.getMessage()).contains("is locked by another process");
   }
 
   private Path newScratch(BuildData data) {
@@ -306,15 +330,17 @@ public final class Builder {
     throw new VrException("this host has no user " + BUILD_USER + " to build as");
   }
 
+  /** Packs on all cores into a temp file beside {@code target} and renames it into place; returns its md5. */
   private static String packAtomically(Path dir, Path target) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
-    try {
-      String md5 = SlugPacker.pack(dir, tmp);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return md5;
-    } finally {
-      Files.deleteIfExists(tmp);
+    Archives.createTarGz(dir, target, Progress.NONE);
+    MessageDigest md5 = Hashing.md5();
+    try (InputStream in = Files.newInputStream(target)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md5.update(buf, 0, n);
+      }
     }
+    return HexFormat.of().formatHex(md5.digest());
   }
 
   private static void copyIfPresent(Path src, Path target) throws IOException {

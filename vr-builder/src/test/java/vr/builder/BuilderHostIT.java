@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vr.builder.cli.VbuildCommand;
+import vr.common.VrException;
+import vr.common.fs.FileLock;
 import vr.common.model.Hashing;
 import vr.common.testing.Prereqs;
 import vr.common.yaml.Yaml;
@@ -336,7 +338,8 @@ class BuilderHostIT {
     Path app = shellApp();
     Path shell = Fixtures.buildpack("shellpack", repos);
     Path yaml = appYaml(Fixtures.appYaml("shellapp", "git", app, "main", List.of(shell.toString()), true));
-    try (BuildLock held = BuildLock.tryTake(new BuilderHome(home).lock(app.toString()))) {
+    Files.createDirectories(home.resolve("locks"));
+    try (FileLock held = FileLock.tryExclusive(new BuilderHome(home).lock(app.toString()))) {
       Run r = vbuild(HostBuildContainer::new, "--lock-timeout", "1", "build", "-o", out.toString(), yaml.toString());
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err().strip().lines()).singleElement().asString()
@@ -417,8 +420,10 @@ class BuilderHostIT {
   private void awaitLocked() {
     Path lock = new BuilderHome(home).lock(tmp.resolve("repos/shellapp").toString());
     for (int i = 0; i < 200; i++) {
-      try (BuildLock l = BuildLock.tryTake(lock)) {
-        if (l == null) {
+      try (FileLock l = FileLock.tryExclusive(lock)) {
+        // not held yet
+      } catch (VrException | IllegalStateException e) {
+        if (String.valueOf(e.getMessage()).contains("is locked by another process")) {
           return;
         }
       }
