@@ -7,7 +7,8 @@ import vr.common.VrException;
 
 /**
  * Renders a {@link ContainerSpec} to an LXC 5 config file. The choices, checked on the target hosts:
- * the root filesystem is an overlay ({@code overlay:<lowers...>:<upper>}); {@code lxc.autodev} makes a
+ * the root filesystem is an overlay ({@code overlay:<lowers...>:<upper>}), or for image builds a plain
+ * directory used read-write ({@code dir:<upper>}); {@code lxc.autodev} makes a
  * private /dev; /proc is mounted "mixed" (read-only /proc/sys) and /sys read-only; no console or ttys (a
  * proc's output goes to whoever started it, supervisord); the container's {@code /dev/console} is
  * {@code /dev/null} so that LXC's init stays quiet; the device cgroup allows only the usual character
@@ -34,8 +35,12 @@ public final class LxcConfig {
     if (spec.hostname() != null) {
       line(b, "lxc.uts.name", spec.hostname());
     }
-    String lowers = spec.lowers().stream().map(Object::toString).collect(Collectors.joining(":"));
-    line(b, "lxc.rootfs.path", "overlay:" + lowers + ":" + spec.upper());
+    if (spec.plainRootfs()) {
+      line(b, "lxc.rootfs.path", "dir:" + spec.upper());
+    } else {
+      String lowers = spec.lowers().stream().map(Object::toString).collect(Collectors.joining(":"));
+      line(b, "lxc.rootfs.path", "overlay:" + lowers + ":" + spec.upper());
+    }
     line(b, "lxc.net.0.type", spec.network() == ContainerSpec.Network.HOST ? "none" : "empty");
     line(b, "lxc.autodev", "1");
     line(b, "lxc.mount.auto", "proc:mixed sys:ro");
