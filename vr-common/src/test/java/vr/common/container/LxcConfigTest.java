@@ -43,6 +43,14 @@ class LxcConfigTest {
   }
 
   @Test
+  void aConsoleContainerKeepsLxcsConsole() {
+    String plain = LxcConfig.render(spec().build(), V1);
+    String console = LxcConfig.render(spec().build(), V1, true);
+    assertThat(plain).contains("lxc.console.path = none\n", "/dev/null dev/console");
+    assertThat(console).doesNotContain("lxc.console.path", "dev/console").contains("lxc.pty.max = 1024\n");
+  }
+
+  @Test
   void hostNetworkUserAndCwdAreSet() {
     String cfg = LxcConfig.render(spec().build(), V1);
     assertThat(cfg).contains("lxc.net.0.type = none\n", "lxc.init.uid = 65534\n", "lxc.init.gid = 65534\n",
