@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param name the LXC container name; short (see {@link ContainerNames}) because LXC uses it in cgroup and
  *     socket names
  * @param lxcPath the LXC path: the config lives in {@code <lxcPath>/<name>/config}
- * @param lowers read-only overlay layers, the top one first (e.g. a per-proc layer, then the stack image)
+ * @param lowers read-only overlay layers, the top one first (e.g. a per-proc layer, then the stack image);
+ *     empty for a plain read-write root filesystem (see {@link Builder#rootfs})
  * @param upper the writable overlay layer; LXC puts its work dir next to it ({@code <upper>/../work}), so
- *     give every container an upper dir of its own inside a directory of its own
+ *     give every container an upper dir of its own inside a directory of its own. Without lowers, the root
+ *     filesystem itself, changed in place
  * @param mounts bind and tmpfs mounts made after the root filesystem, in order
  * @param env environment of the container's first process ({@code lxc.environment})
  * @param uid user the command runs as ({@code lxc.init.uid})
@@ -95,9 +97,6 @@ public record ContainerSpec(
     Objects.requireNonNull(lxcPath, "lxcPath");
     Objects.requireNonNull(upper, "upper");
     lowers = List.copyOf(lowers);
-    if (lowers.isEmpty()) {
-      throw new IllegalArgumentException("a container needs at least one lower layer (the stack image)");
-    }
     mounts = List.copyOf(mounts);
     env = Map.copyOf(env);
     network = network == null ? Network.HOST : network;
@@ -121,6 +120,11 @@ public record ContainerSpec(
     if (!p.isAbsolute() || s.contains(":") || s.contains(",") || s.contains("\n")) {
       throw new IllegalArgumentException("layer paths must be absolute without ':' ',' or newlines: " + s);
     }
+  }
+
+  /** Whether the root filesystem is {@link #upper} itself, read-write, rather than an overlay. */
+  public boolean plainRootfs() {
+    return lowers.isEmpty();
   }
 
   /** The same container with another name, upper dir and command: an uptest or shell beside a proc. */
@@ -176,6 +180,16 @@ public record ContainerSpec(
     }
 
     public Builder upper(Path dir) {
+      this.upper = dir;
+      return this;
+    }
+
+    /**
+     * A plain root filesystem used read-write in place, without overlay: for image builds, whose whole point
+     * is to change the unpacked image. Replaces any lower layers.
+     */
+    public Builder rootfs(Path dir) {
+      lowers.clear();
       this.upper = dir;
       return this;
     }

@@ -51,7 +51,11 @@ public final class Lxc {
    * its config, creates its upper dir. Returns the config file.
    */
   public Path prepare(ContainerSpec spec) {
-    String text = LxcConfig.render(spec, cgroups);
+    return prepare(spec, false);
+  }
+
+  private Path prepare(ContainerSpec spec, boolean console) {
+    String text = LxcConfig.render(spec, cgroups, console);
     stop(spec.name());
     try {
       Files.createDirectories(spec.containerDir());
@@ -100,6 +104,33 @@ public final class Lxc {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop(spec.name());
+      throw new VrException("interrupted while running container " + spec.name());
+    } finally {
+      stop(spec.name());
+    }
+  }
+
+  /**
+   * Runs {@code spec} for a person at this process's terminal: {@code lxc-start -F} with LXC's console proxied
+   * to the terminal, so the command (normally a shell, as PID 1) has a real controlling terminal. Unlike
+   * {@link #runInheritingIo}, Ctrl-C and job control work inside and do not hit the caller. LXC does not pass
+   * the command's exit status on this way: the result is lxc-start's own (0 when the container ran).
+   */
+  public int runOnConsole(ContainerSpec spec) {
+    prepare(spec, true);
+    List<String> a = new ArrayList<>();
+    a.add(lxcExecute().replace("lxc-execute", "lxc-start"));
+    a.addAll(List.of("-F", "-P", spec.lxcPath().toString(), "-n", spec.name(), "--"));
+    a.addAll(spec.command());
+    ProcessBuilder pb = new ProcessBuilder(a).inheritIO();
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    try {
+      return pb.start().waitFor();
+    } catch (IOException e) {
+      throw new VrException("cannot start lxc-start: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new VrException("interrupted while running container " + spec.name());
     } finally {
       stop(spec.name());

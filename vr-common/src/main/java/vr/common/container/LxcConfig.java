@@ -7,7 +7,8 @@ import vr.common.VrException;
 
 /**
  * Renders a {@link ContainerSpec} to an LXC 5 config file. The choices, checked on the target hosts:
- * the root filesystem is an overlay ({@code overlay:<lowers...>:<upper>}); {@code lxc.autodev} makes a
+ * the root filesystem is an overlay ({@code overlay:<lowers...>:<upper>}), or for image builds a plain
+ * directory used read-write ({@code dir:<upper>}); {@code lxc.autodev} makes a
  * private /dev; /proc is mounted "mixed" (read-only /proc/sys) and /sys read-only; no console or ttys (a
  * proc's output goes to whoever started it, supervisord); the container's {@code /dev/console} is
  * {@code /dev/null} so that LXC's init stays quiet; the device cgroup allows only the usual character
@@ -29,22 +30,39 @@ public final class LxcConfig {
 
   /** The config text for {@code spec} on a host with {@code cgroups}. */
   public static String render(ContainerSpec spec, Cgroups cgroups) {
+    return render(spec, cgroups, false);
+  }
+
+  /**
+   * The config text; with {@code console} LXC gives the container a console (a pty it proxies to the terminal
+   * of {@code lxc-start -F}) instead of none, for an interactive shell: the shell gets a controlling terminal,
+   * so job control and Ctrl-C work inside, and the keys do not reach the processes on the host.
+   */
+  public static String render(ContainerSpec spec, Cgroups cgroups, boolean console) {
     StringBuilder b = new StringBuilder();
     b.append("# Written by vr-suite; regenerated on every start.\n");
     if (spec.hostname() != null) {
       line(b, "lxc.uts.name", spec.hostname());
     }
-    String lowers = spec.lowers().stream().map(Object::toString).collect(Collectors.joining(":"));
-    line(b, "lxc.rootfs.path", "overlay:" + lowers + ":" + spec.upper());
+    if (spec.plainRootfs()) {
+      line(b, "lxc.rootfs.path", "dir:" + spec.upper());
+    } else {
+      String lowers = spec.lowers().stream().map(Object::toString).collect(Collectors.joining(":"));
+      line(b, "lxc.rootfs.path", "overlay:" + lowers + ":" + spec.upper());
+    }
     line(b, "lxc.net.0.type", spec.network() == ContainerSpec.Network.HOST ? "none" : "empty");
     line(b, "lxc.autodev", "1");
     line(b, "lxc.mount.auto", "proc:mixed sys:ro");
-    line(b, "lxc.console.path", "none");
+    if (!console) {
+      line(b, "lxc.console.path", "none");
+    }
     line(b, "lxc.tty.max", "0");
     line(b, "lxc.pty.max", "1024");
     line(b, "lxc.cap.drop", CAP_DROP);
-    // LXC's init writes its own complaints to /dev/console; keep them out of the proc's log.
-    line(b, "lxc.mount.entry", "/dev/null dev/console none bind,create=file 0 0");
+    if (!console) {
+      // LXC's init writes its own complaints to /dev/console; keep them out of the proc's log.
+      line(b, "lxc.mount.entry", "/dev/null dev/console none bind,create=file 0 0");
+    }
     line(b, "lxc.mount.entry", "tmpfs dev/shm tmpfs rw,nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0");
     for (ContainerSpec.Mount m : spec.mounts()) {
       line(b, "lxc.mount.entry", mountEntry(m));

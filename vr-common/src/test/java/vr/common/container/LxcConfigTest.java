@@ -31,6 +31,26 @@ class LxcConfigTest {
   }
 
   @Test
+  void aPlainRootfsIsUsedReadWriteWithoutOverlay() {
+    ContainerSpec s = ContainerSpec.builder("vimage-0a1b2c3d", Path.of("/apps/images/.vimage-x/lxc"))
+        .lower(Path.of("/ignored"))
+        .rootfs(Path.of("/apps/images/.vimage-x/rootfs"))
+        .command("/bin/true")
+        .build();
+    assertThat(s.plainRootfs()).isTrue();
+    String cfg = LxcConfig.render(s, V1);
+    assertThat(cfg).contains("lxc.rootfs.path = dir:/apps/images/.vimage-x/rootfs\n").doesNotContain("overlay");
+  }
+
+  @Test
+  void aConsoleContainerKeepsLxcsConsole() {
+    String plain = LxcConfig.render(spec().build(), V1);
+    String console = LxcConfig.render(spec().build(), V1, true);
+    assertThat(plain).contains("lxc.console.path = none\n", "/dev/null dev/console");
+    assertThat(console).doesNotContain("lxc.console.path", "dev/console").contains("lxc.pty.max = 1024\n");
+  }
+
+  @Test
   void hostNetworkUserAndCwdAreSet() {
     String cfg = LxcConfig.render(spec().build(), V1);
     assertThat(cfg).contains("lxc.net.0.type = none\n", "lxc.init.uid = 65534\n", "lxc.init.gid = 65534\n",
