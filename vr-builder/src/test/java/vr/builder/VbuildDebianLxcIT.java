@@ -47,7 +47,7 @@ class VbuildDebianLxcIT {
 
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
-    VbuildCommand cmd = new VbuildCommand(() -> new RunnerBuildContainer(Lxc.host(), new VrPaths(vrRoot)), () -> 0,
+    VbuildCommand cmd = new VbuildCommand(() -> new LxcBuildContainer(Lxc.host(), new VrPaths(vrRoot)), () -> 0,
         () -> new BuilderHome(home), Map.of());
     int code = VbuildCommand.run(cmd, new PrintWriter(o, true), new PrintWriter(e, true), "build", "-o",
         out.toString(), yaml.toString());

@@ -49,7 +49,7 @@ class VbuildLxcIT {
   Run vbuild(String... args) {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
-    VbuildCommand cmd = new VbuildCommand(() -> new RunnerBuildContainer(Lxc.host(), new VrPaths(vrRoot)), () -> 0,
+    VbuildCommand cmd = new VbuildCommand(() -> new LxcBuildContainer(Lxc.host(), new VrPaths(vrRoot)), () -> 0,
         () -> new BuilderHome(home), Map.of());
     int code = VbuildCommand.run(cmd, new PrintWriter(o, true), new PrintWriter(e, true), args);
     return new Run(code, o.toString(), e.toString());

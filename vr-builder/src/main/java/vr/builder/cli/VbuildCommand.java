@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 import vr.builder.BuildContainer;
 import vr.builder.Builder;
 import vr.builder.BuilderHome;
-import vr.builder.RunnerBuildContainer;
+import vr.builder.LxcBuildContainer;
 import vr.builder.Stack;
 import vr.common.VrException;
 import vr.common.cli.DebugOption;
@@ -49,7 +49,7 @@ public final class VbuildCommand implements Runnable {
   private PrintStream out;
 
   public VbuildCommand() {
-    this(RunnerBuildContainer::new, VbuildCommand::effectiveUid, BuilderHome::fromEnvironment, System.getenv());
+    this(LxcBuildContainer::new, VbuildCommand::effectiveUid, BuilderHome::fromEnvironment, System.getenv());
   }
 
   /**

@@ -18,15 +18,15 @@ import vr.common.fs.VrPaths;
  * app ({@code /app}), the cache ({@code /cache}) and each buildpack ({@code /buildpacks/<n>}); the script
  * runs as the build user ({@code lxc.init.uid}) with the host's network, as procs do.
  */
-public final class RunnerBuildContainer implements BuildContainer {
+public final class LxcBuildContainer implements BuildContainer {
   private final Lxc lxc;
   private final VrPaths paths;
 
-  public RunnerBuildContainer() {
+  public LxcBuildContainer() {
     this(Lxc.host(), VrPaths.fromEnvironment());
   }
 
-  public RunnerBuildContainer(Lxc lxc, VrPaths paths) {
+  public LxcBuildContainer(Lxc lxc, VrPaths paths) {
     this.lxc = lxc;
     this.paths = paths;
   }
