@@ -42,6 +42,7 @@ public final class Imager {
   private final Progress progress;
   private final Consumer<String> notes;
   private final Path hostResolvConf;
+  private final Map<Path, Thread> hooks = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param paths the host layout; the base image cache is {@code paths.images()}
@@ -161,7 +162,15 @@ public final class Imager {
     try {
       Files.createDirectories(paths.images());
       // Beside the cache rather than in /tmp: an unpacked OS image is large and /tmp may be a small tmpfs.
-      return Files.createTempDirectory(paths.images(), ".vimage-" + job.newImageName() + "-");
+      Path tmp = Files.createTempDirectory(paths.images(), ".vimage-" + job.newImageName() + "-");
+      // Ctrl-C ends the JVM without running finally blocks: stop the container and remove the copy then too.
+      Thread hook = new Thread(() -> {
+        container.abort();
+        cleanUp(tmp);
+      }, "vimage-cleanup");
+      hooks.put(tmp, hook);
+      Runtime.getRuntime().addShutdownHook(hook);
+      return tmp;
     } catch (IOException e) {
       throw new VrException("cannot create a work directory in " + paths.images() + ": " + e.getMessage(), e);
     }
@@ -203,6 +212,14 @@ public final class Imager {
 
   /** Removes the work directory; a failure to do so is reported but does not hide the build's own outcome. */
   private void cleanUp(Path tmp) {
+    Thread hook = hooks.remove(tmp);
+    if (hook != null && Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        return; // shutting down: the hook is removing it
+      }
+    }
     try {
       deleteTree(tmp);
     } catch (VrException e) {
@@ -216,16 +233,28 @@ public final class Imager {
       return;
     }
     try {
+      // deleteIfExists and a tolerant visitFileFailed: a shutdown hook may be removing the same tree.
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          Files.delete(f);
+          Files.deleteIfExists(f);
           return FileVisitResult.CONTINUE;
         }
 
         @Override
+        public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+          if (e instanceof java.nio.file.NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw e;
+        }
+
+        @Override
         public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
+          if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+            throw e;
+          }
+          Files.deleteIfExists(d);
           return FileVisitResult.CONTINUE;
         }
       });
