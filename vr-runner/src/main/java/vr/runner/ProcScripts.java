@@ -19,8 +19,8 @@ public final class ProcScripts {
   private ProcScripts() {}
 
   /**
-   * The proc's wrapper. {@code /proc.sh run} execs {@code cmd} (shell syntax, so {@code $PORT} and env values
-   * expand as in the original); {@code /proc.sh prog args...} execs that instead (uptests, shells).
+   * The proc's wrapper. {@code /proc.sh run} runs {@code cmd} with {@code sh -c} (shell syntax, so
+   * {@code $PORT} and env values expand as in the original; variables from .profile.d must be exported); {@code /proc.sh prog args...} execs that instead (uptests, shells).
    *
    * @param port the proc's port; 0 for a proc that listens on nothing, which then has no PORT
    */
@@ -51,7 +51,10 @@ public final class ProcScripts {
     b.append("cd /app || exit 1\n");
     b.append("if [ \"$#\" -eq 1 ] && [ \"$1\" = run ]; then\n");
     if (cmd != null) {
-      b.append("  eval ").append(Sh.quote("exec " + cmd)).append('\n');
+      // Like Heroku, the command line is run by sh -c: compound commands work, and busybox and dash exec its
+      // last simple command, so the app itself receives the container init's signals. (The original wrote
+      // "exec <cmd>" into the script, which broke "a && b" and "X=1 app".)
+      b.append("  exec /bin/sh -c ").append(Sh.quote(cmd)).append('\n');
     } else {
       b.append("  echo 'proc.sh: this proc has no command' >&2; exit 1\n");
     }

@@ -64,7 +64,7 @@ class ProcScriptsTest {
   @Test
   void procShSetsPortLastAndEvaluatesTheCommand() {
     String sh = ProcScripts.procSh("app-v1-c-h-web-5003", "python app.py --port $PORT", 5003);
-    assertThat(sh).startsWith("#!/bin/sh\n").contains("export PORT=5003\n", "eval 'exec python app.py --port $PORT'\n");
+    assertThat(sh).startsWith("#!/bin/sh\n").contains("export PORT=5003\n", "exec /bin/sh -c 'python app.py --port $PORT'\n");
     assertThat(sh.indexOf(". /env.sh")).isLessThan(sh.indexOf("export PORT"));
     assertThat(sh.indexOf(".profile.d")).isLessThan(sh.indexOf(". /env.sh"));
   }

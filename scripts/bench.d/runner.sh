@@ -1,0 +1,101 @@
+#!/bin/sh
+# Runner benchmarks (root, LXC). Prints each figure with its baseline measured in the same run.
+#   1. vrun setup (image already unpacked) of a 100 MB build  vs  GNU tar xzf of that build
+#   2. vrun run to the app's first output line                vs  JVM start-up + 2 x lxc-execute /bin/true
+#   3. one trivial uptest end to end                            vs  the same bound
+#   4. resident memory of a running proc beyond the app (LXC's monitor and init)
+# Needs the shaded jar (mvn -pl vr-common,vr-runner -am package -DskipTests) or VR_RUNNER_JAR.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+VR_RUNNER_JAR=${VR_RUNNER_JAR:-$(ls "$top"/vr-runner/target/vr-runner-*-all.jar 2>/dev/null | head -1)}
+[ -n "$VR_RUNNER_JAR" ] || { echo "runner.sh: build the jar first (mvn -pl vr-common,vr-runner -am package -DskipTests)" >&2; exit 1; }
+export VR_RUNNER_JAR
+vrun="$top/vr-runner/src/main/sh/vrun"
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-runner.XXXXXX")
+trap 'VR_ROOT=$work/apps "$vrun" teardown "$work/proc.yaml" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+export VR_ROOT="$work/apps"
+
+now() { date +%s%N; }
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+"$top/scripts/make-busybox-image" "$work/busybox.tar.gz"
+# A 100 MB build: 400 files of 256 KB random data, a Procfile and one uptest.
+mkdir -p "$work/src/data" "$work/src/uptests/web"
+i=0
+while [ $i -lt 400 ]; do head -c 262144 /dev/urandom > "$work/src/data/f$i"; i=$((i + 1)); done
+printf 'web: echo first-line; exec sleep 1000\n' > "$work/src/Procfile"
+printf '#!/bin/sh\nexit 0\n' > "$work/src/uptests/web/01_ok"; chmod +x "$work/src/uptests/web/01_ok"
+tar -C "$work/src" -czf "$work/build.tar.gz" .
+port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
+cat > "$work/proc.yaml" <<YAML
+app_name: bench
+version: v1
+config_name: b
+release_hash: 0123abcd
+proc_name: web
+port: $port
+host: 127.0.0.1
+user: nobody
+group: nogroup
+image_name: busybox
+image_url: $work/busybox.tar.gz
+build_url: $work/build.tar.gz
+YAML
+"$vrun" setup "$work/proc.yaml"   # unpacks the image and caches the build
+
+echo "## setup of a 100 MB build (image unpacked) vs tar xzf"
+: > "$work/tar.ms"; : > "$work/setup.ms"
+for r in 1 2 3 4 5; do
+  rm -rf "$work/x"; mkdir "$work/x"; sync
+  t0=$(now); tar -C "$work/x" -xzf "$work/build.tar.gz"; t1=$(now); ms "$t0" "$t1" >> "$work/tar.ms"
+  "$vrun" teardown "$work/proc.yaml"; sync
+  t0=$(now); "$vrun" setup "$work/proc.yaml"; t1=$(now); ms "$t0" "$t1" >> "$work/setup.ms"
+done
+tar_ms=$(median < "$work/tar.ms"); setup_ms=$(median < "$work/setup.ms")
+echo "tar xzf: ${tar_ms} ms   vrun setup: ${setup_ms} ms   ratio: $(ratio "$setup_ms" "$tar_ms") (goal <= 1.10)"
+
+echo "## vrun run to first output line vs JVM start-up + 2 x lxc-execute /bin/true"
+mkdir -p "$work/lxc/t" "$work/up"
+cat > "$work/lxc/t/config" <<CFG
+lxc.rootfs.path = overlay:$VR_ROOT/images/busybox/contents:$work/up/upper
+lxc.net.0.type = none
+lxc.autodev = 1
+lxc.mount.auto = proc:mixed sys:ro
+lxc.console.path = none
+CFG
+: > "$work/jvm.ms"; : > "$work/lxc.ms"; : > "$work/run.ms"
+for r in 1 2 3 4 5; do
+  t0=$(now); java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -jar "$VR_RUNNER_JAR" --version >/dev/null; t1=$(now)
+  ms "$t0" "$t1" >> "$work/jvm.ms"
+  t0=$(now); lxc-execute -P "$work/lxc" -n t -- /bin/true; t1=$(now); ms "$t0" "$t1" >> "$work/lxc.ms"
+  t0=$(now)
+  "$vrun" run "$work/proc.yaml" > "$work/run.out" 2>&1 &
+  pid=$!
+  while ! grep -q first-line "$work/run.out" 2>/dev/null; do sleep 0.005; done
+  t1=$(now); ms "$t0" "$t1" >> "$work/run.ms"
+  if [ "$r" = 1 ]; then
+    # Resident memory beyond the app: the monitor (this pid, now lxc-execute) and LXC's init inside.
+    sleep 0.3
+    init=$(pgrep -P "$pid" | head -1)
+    app=$(pgrep -P "$init" | head -1)
+    mon_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    init_kb=$(awk '/VmRSS/ {print $2}' "/proc/$init/status")
+    app_kb=$(awk '/VmRSS/ {print $2}' "/proc/$app/status")
+    echo "RSS: monitor ($(cat /proc/$pid/comm)) ${mon_kb} kB + init ${init_kb} kB = $((mon_kb + init_kb)) kB beyond the app (app: $(cat /proc/$app/comm) ${app_kb} kB); java processes in the tree: $(pstree -p "$pid" | grep -c java || true)"
+  fi
+  kill -TERM "$pid"; wait "$pid" || true
+done
+jvm=$(median < "$work/jvm.ms"); lxc=$(median < "$work/lxc.ms"); run=$(median < "$work/run.ms")
+bound=$((jvm + 2 * lxc))
+echo "JVM start-up: ${jvm} ms   lxc-execute /bin/true: ${lxc} ms   bound: ${bound} ms   vrun run to first line: ${run} ms   ratio: $(ratio "$run" "$bound") (goal <= 1.00)"
+
+echo "## one trivial uptest end to end vs the same bound"
+: > "$work/up.ms"
+for r in 1 2 3 4 5; do
+  t0=$(now); "$vrun" uptest "$work/proc.yaml" > "$work/up.out"; t1=$(now); ms "$t0" "$t1" >> "$work/up.ms"
+done
+grep -q '"Passed":true' "$work/up.out" || { echo "uptest did not pass: $(cat "$work/up.out")" >&2; exit 1; }
+up=$(median < "$work/up.ms")
+echo "vrun uptest (1 uptest): ${up} ms   bound: ${bound} ms   ratio: $(ratio "$up" "$bound") (goal <= 1.00)"

@@ -1,0 +1,27 @@
+package vr.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class UptestJsonTest {
+  @Test
+  void anyOutputRoundTripsThroughAJsonParser() throws Exception {
+    String nasty = "quote \" backslash \\ newline \n tab \t bell \u0007 unicode é \u2028 end";
+    String json = Uptests.json(List.of(new UptestResult("01_a", nasty, true), new UptestResult("02_b", "", false)));
+    assertThat(json).doesNotContain("\n");
+    JsonNode n = new ObjectMapper().readTree(json);
+    assertThat(n.get(0).get("Output").asText()).isEqualTo(nasty);
+    assertThat(n.get(0).get("Passed").asBoolean()).isTrue();
+    assertThat(n.get(1).get("Name").asText()).isEqualTo("02_b");
+    assertThat(n.get(1).get("Passed").asBoolean()).isFalse();
+  }
+
+  @Test
+  void noResultsIsAnEmptyArray() {
+    assertThat(Uptests.json(List.of())).isEqualTo("[]");
+  }
+}
