@@ -1,15 +1,16 @@
 # vimage's packing of a provisioned image (vr.common.fs.Archives.createTarGz, as `vimage build` calls it) against
 # GNU `tar czf` of the same tree. The tree is the Debian minbase base image unpacked (made once by
-# scripts/make-base-image --debian into $VR_TEST_CACHE, default /var/cache/vr-suite-test; about a minute).
+# scripts/make-debian-image into $VR_TEST_CACHE, default /var/cache/vr-suite-test, as the tests do; a minute).
 # Needs root (the image's owners), hyperfine, and dist/ (scripts/build).
 set -eu
 command -v hyperfine >/dev/null || { echo "imager: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "imager: needs root (the image's file owners)" >&2; exit 1; }
 cache=${VR_TEST_CACHE:-/var/cache/vr-suite-test}
-base="$cache/debian_minbase.tar.gz"
+base="$cache/debian-bookworm-minbase.tar.gz"
 if [ ! -f "$base" ]; then
   echo "imager: making the Debian base image once into $cache"
-  scripts/make-base-image --debian --out "$cache" >/dev/null
+  mkdir -p "$cache"
+  scripts/make-debian-image "$base"
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/tree" "$tmp/classes"
