@@ -656,11 +656,7 @@ final class Extractor {
         Files.setAttribute(p, "unix:mode", mode);
       }
     }
-    // The JDK sets times through an open descriptor: opening a device node can fail (/dev/ptmx outside a devpts
-    // gives ENODEV, so every debootstrapped image failed to unpack) and opening a fifo can block. A device's
-    // mtime means nothing; keep the extraction's own.
-    boolean special = op.kind == Kind.CHAR || op.kind == Kind.BLOCK || op.kind == Kind.FIFO;
-    if (op.mtime != null && !special) {
+    if (op.mtime != null) {
       BasicFileAttributeView v = symlink
           ? Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
           : Files.getFileAttributeView(p, BasicFileAttributeView.class);
