@@ -30,6 +30,9 @@ public interface ImageContainer {
   /** Fails with a clear message when this container layer cannot work here (e.g. not root), before any work is done. */
   default void checkUsable() {}
 
+  /** Kills whatever this container layer is running (from a shutdown hook, when vimage is interrupted). */
+  default void abort() {}
+
   /** Runs without a terminal (stdin empty), copying stdout and stderr, interleaved, to {@code out}; returns the exit status. */
   int run(Run run, OutputStream out);
 

@@ -10,6 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import vr.common.VrException;
 import vr.common.cli.Progress;
 import vr.common.fs.Archives;
 import vr.common.fs.Downloads;
+import vr.common.fs.FileLock;
 import vr.common.fs.VrPaths;
 
 /**
@@ -42,6 +44,7 @@ public final class Imager {
   private final Progress progress;
   private final Consumer<String> notes;
   private final Path hostResolvConf;
+  private final Map<Path, Thread> hooks = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param paths the host layout; the base image cache is {@code paths.images()}
@@ -151,8 +154,18 @@ public final class Imager {
 
   /** The base tarball in the cache, fetched when missing or when its md5 differs from base_image_md5. */
   private Path ensureBase(ImageJob job) {
-    Path cached = paths.image(job.data().baseImageName()).resolve(job.baseTarballName());
-    Downloads.Outcome o = Downloads.ensure(job.baseSource(), cached, job.data().baseImageMd5(), progress);
+    Path dir = paths.image(job.data().baseImageName());
+    Path cached = dir.resolve(job.baseTarballName());
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new VrException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    Downloads.Outcome o;
+    // The runner's lock on the same directory: a build and a proc setup may fetch the same image at once.
+    try (FileLock lock = FileLock.exclusive(dir.resolve(".lock"), Duration.ofMinutes(30))) {
+      o = Downloads.ensure(job.baseSource(), cached, job.data().baseImageMd5(), progress);
+    }
     notes.accept((o == Downloads.Outcome.CACHED ? "using cached base image " : "fetched base image ") + cached);
     return cached;
   }
@@ -161,7 +174,15 @@ public final class Imager {
     try {
       Files.createDirectories(paths.images());
       // Beside the cache rather than in /tmp: an unpacked OS image is large and /tmp may be a small tmpfs.
-      return Files.createTempDirectory(paths.images(), ".vimage-" + job.newImageName() + "-");
+      Path tmp = Files.createTempDirectory(paths.images(), ".vimage-" + job.newImageName() + "-");
+      // Ctrl-C ends the JVM without running finally blocks: stop the container and remove the copy then too.
+      Thread hook = new Thread(() -> {
+        container.abort();
+        cleanUp(tmp);
+      }, "vimage-cleanup");
+      hooks.put(tmp, hook);
+      Runtime.getRuntime().addShutdownHook(hook);
+      return tmp;
     } catch (IOException e) {
       throw new VrException("cannot create a work directory in " + paths.images() + ": " + e.getMessage(), e);
     }
@@ -203,6 +224,14 @@ public final class Imager {
 
   /** Removes the work directory; a failure to do so is reported but does not hide the build's own outcome. */
   private void cleanUp(Path tmp) {
+    Thread hook = hooks.remove(tmp);
+    if (hook != null && Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        return; // shutting down: the hook is removing it
+      }
+    }
     try {
       deleteTree(tmp);
     } catch (VrException e) {
@@ -216,16 +245,28 @@ public final class Imager {
       return;
     }
     try {
+      // deleteIfExists and a tolerant visitFileFailed: a shutdown hook may be removing the same tree.
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          Files.delete(f);
+          Files.deleteIfExists(f);
           return FileVisitResult.CONTINUE;
         }
 
         @Override
+        public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+          if (e instanceof java.nio.file.NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw e;
+        }
+
+        @Override
         public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
+          if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+            throw e;
+          }
+          Files.deleteIfExists(d);
           return FileVisitResult.CONTINUE;
         }
       });

@@ -18,6 +18,7 @@ import vr.common.container.Lxc;
  */
 public final class LxcImageContainer implements ImageContainer {
   private final Lxc lxc;
+  private volatile String running;
 
   public LxcImageContainer(Lxc lxc) {
     this.lxc = lxc;
@@ -31,6 +32,7 @@ public final class LxcImageContainer implements ImageContainer {
   @Override
   public int run(Run run, OutputStream out) {
     ContainerSpec spec = spec(run);
+    running = spec.name();
     ProcessBuilder pb = new ProcessBuilder().redirectErrorStream(true).redirectInput(new File("/dev/null"));
     try {
       Process p = lxc.start(spec, pb);
@@ -49,16 +51,27 @@ public final class LxcImageContainer implements ImageContainer {
       throw new VrException("interrupted while the provisioning script ran", e);
     } finally {
       lxc.remove(spec);
+      running = null;
     }
   }
 
   @Override
   public int interactive(Run run) {
     ContainerSpec spec = spec(run);
+    running = spec.name();
     try {
       return lxc.runOnConsole(spec);
     } finally {
       lxc.remove(spec);
+      running = null;
+    }
+  }
+
+  @Override
+  public void abort() {
+    String name = running;
+    if (name != null) {
+      lxc.stop(name);
     }
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +26,8 @@ import vr.runner.Runner;
 /**
  * A Debian minbase base image provisioned with apt over the host's network, then used as a proc's stack by the
  * runner (the stack round trip). The base takes about a minute to debootstrap, so it is made once by
- * {@code scripts/make-base-image --debian} and cached in {@code $VR_TEST_CACHE} (default
- * {@code /var/cache/vr-suite-test}).
+ * {@code scripts/make-debian-image} (what {@code make-base-image --debian} runs) and cached in
+ * {@code $VR_TEST_CACHE} (default {@code /var/cache/vr-suite-test}), shared with the runner's tests.
  */
 class ImagerDebianIT {
   static Path base;
@@ -38,12 +37,7 @@ class ImagerDebianIT {
   static void debianBase() throws Exception {
     Prereqs.root();
     Prereqs.command("lxc-execute", "lxc");
-    Prereqs.command("debootstrap", "debootstrap");
-    base = Stacks.cache().resolve("debian_minbase.tar.gz");
-    if (!Files.isRegularFile(base)) {
-      ImagerIT.run(List.of(Stacks.scripts().resolve("make-base-image").toString(), "--debian", "--out",
-          Stacks.cache().toString()), 900);
-    }
+    base = Stacks.debianImage();
   }
 
   @Test

@@ -111,6 +111,28 @@ class ImagerIT {
   }
 
   @Test
+  void aBaseWithDeviceNodesAndFifosBuilds() throws Exception {
+    // A debootstrapped tree packed with tar has /dev/ptmx, /dev/null, ... and maybe fifos.
+    Path tree = tmp.resolve("tree");
+    Files.createDirectories(tree);
+    run(List.of("tar", "-C", tree.toString(), "-xzf", base.toString()), 60);
+    Files.createDirectories(tree.resolve("dev"));
+    Files.createDirectories(tree.resolve("run"));
+    run(List.of("mknod", "-m", "666", tree.resolve("dev/ptmx").toString(), "c", "5", "2"), 10);
+    run(List.of("mknod", "-m", "666", tree.resolve("dev/null").toString(), "c", "1", "3"), 10);
+    run(List.of("mkfifo", tree.resolve("run/initctl").toString()), 10);
+    Path devBase = tmp.resolve("with-devices.tar.gz");
+    run(List.of("tar", "--numeric-owner", "-C", tree.toString(), "-czf", devBase.toString(), "."), 60);
+    Path y = imageYaml("#!/bin/sh\necho ok > /etc/ok\n", "");
+    Files.writeString(y, Files.readString(y).replace(base.toString(), devBase.toString()));
+    Tool.Result r = vimage("build", "--out-dir", out.toString(), y.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path root = unpack(out.resolve("bb_stack.tar.gz"));
+    assertThat(root.resolve("etc/ok")).hasContent("ok");
+    assertThat(root.resolve("dev/ptmx")).exists();
+  }
+
+  @Test
   void aFailingScriptExitsOneKeepsTheLogAndWritesNoImage() throws Exception {
     Path y = imageYaml("#!/bin/sh\necho about to fail\necho on stderr >&2\nexit 7\n", "");
     Tool.Result r = vimage("build", "--out-dir", out.toString(), y.toString());

@@ -17,6 +17,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -656,7 +657,12 @@ final class Extractor {
         Files.setAttribute(p, "unix:mode", mode);
       }
     }
-    if (op.mtime != null) {
+    if (op.mtime != null && (op.kind == Kind.CHAR || op.kind == Kind.BLOCK || op.kind == Kind.FIFO)) {
+      // The JDK sets times through open(2), which blocks on a fifo and may touch a device: use utimensat(2)
+      // by path, through touch -h.
+      Instant t = op.mtime.toInstant();
+      Exec.of("touch", "-h", "-d", "@" + t.getEpochSecond() + "." + String.format("%09d", t.getNano()), p.toString()).check();
+    } else if (op.mtime != null) {
       BasicFileAttributeView v = symlink
           ? Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
           : Files.getFileAttributeView(p, BasicFileAttributeView.class);
