@@ -16,7 +16,7 @@ import vr.common.cli.VersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Operate a vr-suite installation from a terminal.",
-    subcommands = {PoolCommand.class})
+    subcommands = {PoolCommand.class, SupervisorCommand.class})
 public final class VrCli implements Callable<Integer> {
   @Mixin DebugOption debug;
   @Spec CommandSpec spec;

@@ -53,9 +53,26 @@ public final class Tool {
 
   /** Entry point for {@code main}: runs against the process's stdout/stderr and exits with the code. */
   public static void main(Object command, String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      // Answer the most common scripted query without initialising picocli, which costs more than the
+      // JVM's own start-up (picocli's classes predate Java 6 and cannot be class-data-shared).
+      System.out.println(versionLine(command));
+      System.exit(OK);
+    }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     System.exit(run(command, out, err, args));
+  }
+
+  /** What {@code --version} prints: {@code <command name> (vr-suite) <version>}. */
+  static String versionLine(Object command) {
+    String launched = System.getProperty("vr.tool");
+    if (launched != null) {
+      return launched + " (vr-suite) " + Version.get();
+    }
+    CommandLine.Command c = command.getClass().getAnnotation(CommandLine.Command.class);
+    String name = c != null && !c.name().isEmpty() ? c.name() : command.getClass().getSimpleName();
+    return name + " (vr-suite) " + VersionProvider.version();
   }
 
   /** The exception's message on one line; the exception class when it has no message. */

@@ -1,29 +1,17 @@
 package vr.common.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine;
 
-/** Supplies {@code --version} from the version the build stamped into vr-common. */
+/** Supplies {@code --version} from the version the build stamped into the tools. */
 public final class VersionProvider implements CommandLine.IVersionProvider {
 
-  /** The suite's version, e.g. {@code 0.1.0}, or {@code unknown} outside a Maven build. */
+  /** The suite's version, e.g. {@code 0.1.0}. */
   public static String version() {
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/vr/common/version.properties")) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
+    return Version.get();
   }
 
   @Override
   public String[] getVersion() {
-    return new String[] {"${COMMAND-FULL-NAME} (vr-suite) " + version()};
+    return new String[] {"${COMMAND-FULL-NAME} (vr-suite) " + Version.get()};
   }
 }

@@ -63,5 +63,7 @@ class ToolTest {
     Tool.Result r = Tool.capture(new Demo(), "--version");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).matches("demo \\(vr-suite\\) [0-9]+\\.[0-9]+\\.[0-9]+.*\\n");
+    // the fast path of main() must print exactly what picocli prints
+    assertThat(Tool.versionLine(new Demo()) + "\n").isEqualTo(r.out());
   }
 }

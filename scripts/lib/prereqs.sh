@@ -1,0 +1,42 @@
+# Shared by scripts/test and scripts/quickstart: the Debian packages the suite and its tests need.
+PREREQ_PACKAGES="lxc debootstrap busybox-static supervisor redis-server redis-tools openssh-server openssh-client
+nginx-light varnish haproxy mercurial git socat tmux curl uidmap util-linux iproute2 procps dpkg-dev fakeroot
+maven openjdk-17-jdk-headless"
+# command:package pairs checked after installing
+PREREQ_COMMANDS="lxc-execute:lxc debootstrap:debootstrap busybox:busybox-static supervisord:supervisor
+redis-server:redis-server redis-cli:redis-tools sshd:openssh-server ssh:openssh-client nginx:nginx-light
+varnishd:varnish haproxy:haproxy hg:mercurial git:git socat:socat tmux:tmux curl:curl flock:util-linux
+ip:iproute2 dpkg-deb:dpkg-dev mvn:maven javac:openjdk-17-jdk-headless script:bsdutils"
+
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+
+ensure_prereqs() {
+  missing=""
+  for pair in $PREREQ_COMMANDS; do
+    have "${pair%%:*}" || missing="$missing ${pair#*:}"
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -eq 0 ] && have apt-get; then
+    echo "==> installing Debian packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $PREREQ_PACKAGES >/dev/null
+  fi
+  still=""
+  for pair in $PREREQ_COMMANDS; do
+    have "${pair%%:*}" || still="$still ${pair#*:}"
+  done
+  if [ -n "$still" ]; then
+    echo "error: missing Debian packages:$still" >&2
+    echo "       install them as root: apt-get install -y$still" >&2
+    exit 1
+  fi
+}
+
+# Host settings the containers need; each is harmless when already set.
+prepare_host() {
+  [ "$(id -u)" -eq 0 ] || { echo "error: the integration tests need root (LXC, mounts, chown); run scripts/test --unit as a user" >&2; exit 1; }
+  mkdir -p /run/sshd
+  # Debian's packages start nothing here (no systemd); the tests start their own daemons on free ports.
+}

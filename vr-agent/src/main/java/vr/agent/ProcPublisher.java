@@ -1,0 +1,80 @@
+package vr.agent;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import vr.common.VrException;
+import vr.common.supervisor.Host;
+import vr.common.supervisor.SupervisorClient;
+
+/**
+ * proc_publisher: a supervisord event listener that tells Redis what runs on this host. Configure it as
+ * {@code [eventlistener:proc_publisher]} with {@code events=PROCESS_STATE,PROCESS_GROUP,TICK_60} (see
+ * docs/supervisor.md). It never blocks supervisord and never makes it resend: a failed event is logged and
+ * acknowledged ({@code FAIL} would make supervisord resend it, forever when the fault is deterministic).
+ */
+public final class ProcPublisher {
+  /** Payloads we never need past this; supervisord's state and group payloads are a few hundred bytes. */
+  private static final int MAX_PAYLOAD_CHARS = 64 * 1024;
+
+  private ProcPublisher() {}
+
+  public static void main(String[] args) {
+    // stdout is the protocol: keep the real one for it and send any stray print to stderr
+    OutputStream protocolOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 256);
+    System.setOut(System.err);
+    InputStream protocolIn = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 8192);
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.err.println("usage: proc_publisher (run by supervisord as an [eventlistener]; configured by REDIS_URL, "
+          + "HOSTNAME, SUPERVISOR_SERVER_URL, SUPERVISOR_USERNAME, SUPERVISOR_PASSWORD)");
+      System.exit(0);
+    }
+    System.exit(run(System.getenv(), protocolIn, protocolOut));
+  }
+
+  /** Runs until supervisord closes stdin; returns the exit code. */
+  static int run(Map<String, String> env, InputStream in, OutputStream out) {
+    PublisherConfig config;
+    try {
+      config = PublisherConfig.fromEnv(env);
+    } catch (VrException e) {
+      Log.error(e.getMessage());
+      return e.exitCode();
+    }
+    SupervisorClient supervisor = SupervisorClient.connect(config.supervisorUrl(), config.supervisorUsername(),
+        config.supervisorPassword());
+    Host host = new Host(config.hostname(), supervisor);
+    try (RedisLink redis = new RedisLink(config.redisUrl(), Duration.ofSeconds(2), Duration.ofMillis(500),
+        Duration.ofSeconds(30))) {
+      EventHandler handler = new EventHandler(host, redis);
+      redis.onReconnect(handler::refresh);
+      redis.start();
+      Log.info("publishing proc events of host " + host.name() + " from supervisor at " + supervisor.describe());
+      EventListenerProtocol protocol = new EventListenerProtocol(in, out, MAX_PAYLOAD_CHARS);
+      while (true) {
+        ListenerEvent event = protocol.next();
+        if (event == null) {
+          Log.info("stdin closed; supervisord is stopping us");
+          return 0;
+        }
+        try {
+          handler.handle(event);
+        } catch (RuntimeException e) {
+          Log.error("handling " + event.eventName() + " " + event.payloadHeaders() + " failed: " + e.getMessage());
+        }
+        protocol.ok();
+      }
+    } catch (IOException e) {
+      // out of step with supervisord (or it went away mid-event): exit and let it restart us cleanly
+      Log.error("event protocol broken: " + e.getMessage());
+      return 1;
+    }
+  }
+}

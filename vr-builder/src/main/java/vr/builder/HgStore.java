@@ -1,0 +1,88 @@
+package vr.builder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.UUID;
+import vr.common.VrException;
+
+/** A Mercurial store without a working copy ({@code hg clone -U}), driven by the {@code hg} command. */
+final class HgStore implements RepoStore {
+  private final String url;
+  private final Path dir;
+
+  HgStore(String url, Path dir) {
+    String u = BuilderHome.withoutFragment(url);
+    this.url = u.startsWith("hg+") ? u.substring(3) : u;
+    this.dir = dir;
+  }
+
+  @Override
+  public String url() {
+    return url;
+  }
+
+  @Override
+  public void update() {
+    if (Files.isDirectory(dir.resolve(".hg"))) {
+      Commands.Result r = hg("pull", "-R", dir.toString(), url);
+      if (r.exitCode() != 0) {
+        throw new VrException("cannot fetch hg repository " + url + ": " + r.lastLine());
+      }
+      return;
+    }
+    Path tmp = dir.resolveSibling("." + dir.getFileName() + ".clone-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(dir.getParent());
+      Commands.Result r = hg("clone", "-U", "--", url, tmp.toString());
+      if (r.exitCode() != 0) {
+        throw new VrException("cannot fetch hg repository " + url + ": " + r.lastLine());
+      }
+      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new VrException("cannot store hg repository " + url + " in " + dir + ": " + e.getMessage(), e);
+    } finally {
+      Trees.deleteQuietly(tmp);
+    }
+  }
+
+  @Override
+  public String resolve(String rev) {
+    // The original's default was tip; a named revision is looked up exactly (no revset syntax from input).
+    String r = rev == null || rev.isBlank() ? "tip" : rev.strip();
+    Commands.Result res = hg("log", "-R", dir.toString(), "-r", "present(" + quote(r) + ")", "--template", "{node}\\n");
+    String node = res.stdout().strip();
+    if (res.exitCode() != 0 || !node.matches("[0-9a-f]{40}")) {
+      throw new VrException("hg repository " + url + " has no version '" + r + "' (not a tag, branch or revision)");
+    }
+    return node;
+  }
+
+  @Override
+  public void export(String revision, Path dest) {
+    Commands.Result r = hg("--config", "ui.archivemeta=false", "archive", "-R", dir.toString(), "-r", revision,
+        "-t", "files", "--", dest.toString());
+    if (r.exitCode() != 0) {
+      throw new VrException("cannot export " + url + " at " + revision + ": " + r.lastLine());
+    }
+    try {
+      Files.createDirectories(dest); // an empty revision archives to nothing
+    } catch (IOException e) {
+      throw new VrException("cannot create " + dest + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A revset string literal: the revision from app.yaml is data, never revset syntax. */
+  static String quote(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static Commands.Result hg(String... args) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("hg", "--noninteractive"));
+    cmd.addAll(List.of(args));
+    // HGPLAIN: no user aliases, pagers or localised messages change what we run or parse.
+    return Commands.run(cmd, java.util.Map.of("HGPLAIN", "1"));
+  }
+}

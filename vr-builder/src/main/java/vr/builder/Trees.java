@@ -1,0 +1,132 @@
+package vr.builder;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/** Directory-tree chores: copy keeping links and modes, delete, change owners and modes. Never follows links. */
+final class Trees {
+  private Trees() {}
+
+  /** Copies {@code src} to {@code dest} (which must not exist): symlinks as links, modes kept. */
+  static void copy(Path src, Path dest) throws IOException {
+    Files.walkFileTree(src, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+        Path t = dest.resolve(src.relativize(d).toString());
+        Files.copy(d, t, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+        Path t = dest.resolve(src.relativize(f).toString());
+        Files.copy(f, t, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  static void delete(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(root);
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+        // A build running as nobody may leave directories without write or search permission for us.
+        d.toFile().setWritable(true, true);
+        d.toFile().setExecutable(true, true);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+        Files.delete(f);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  static void deleteQuietly(Path root) {
+    try {
+      delete(root);
+    } catch (IOException e) {
+      // best effort: scratch space that could not be removed is reported by the caller's next failure, if any
+    }
+  }
+
+  /** {@code chown -hR uid:gid root}. */
+  static void chown(Path root, int uid, int gid) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+        set(d);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+        set(f);
+        return FileVisitResult.CONTINUE;
+      }
+
+      private void set(Path p) throws IOException {
+        Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+      }
+    });
+  }
+
+  /** {@code chmod -R a+rwX}: buildpacks may write into their own directory (the original's issue #178). */
+  static void openUp(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+        add(d, true);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+        if (a.isRegularFile()) {
+          Set<PosixFilePermission> p = Files.getPosixFilePermissions(f);
+          add(f, p.contains(PosixFilePermission.OWNER_EXECUTE));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      private void add(Path p, boolean exec) throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        perms.addAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE));
+        if (exec) {
+          perms.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+              PosixFilePermission.OTHERS_EXECUTE));
+        }
+        Files.setPosixFilePermissions(p, perms);
+      }
+    });
+  }
+}

@@ -1,0 +1,45 @@
+package vr.common.container;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Short LXC container names derived from long names. The original used the full proc name as the container
+ * name and hit LXC's name-length limits (its issue #86); LXC still puts the name into cgroup directory names
+ * ({@code lxc.payload.<name>}, 255 bytes) and socket paths. A proc's container is {@code vr-} plus the first 12
+ * hex digits of the SHA-256 of its proc name, so the same proc always gets the same name and anyone can
+ * compute it ({@code printf %s <proc name> | sha256sum | cut -c1-12}); extra containers of the same proc
+ * (uptests, shells) add a random suffix.
+ */
+public final class ContainerNames {
+  private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private ContainerNames() {}
+
+  /** The container name of the thing called {@code longName}, e.g. a proc name. */
+  public static String of(String longName) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(longName.getBytes(StandardCharsets.UTF_8));
+      return "vr-" + HexFormat.of().formatHex(d).substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A fresh name for a short-lived container beside {@code base}: {@code <base>-<kind><8 hex>}. */
+  public static String temporary(String base, String kind) {
+    byte[] b = new byte[4];
+    RANDOM.nextBytes(b);
+    return base + "-" + kind + HexFormat.of().formatHex(b);
+  }
+
+  /** Whether {@code name} is a name this layer accepts: lower case, digits, '.', '-', at most 63 chars. */
+  public static boolean valid(String name) {
+    return name != null && VALID.matcher(name).matches();
+  }
+}

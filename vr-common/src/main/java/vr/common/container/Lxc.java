@@ -1,0 +1,280 @@
+package vr.common.container;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import vr.common.VrException;
+
+/**
+ * Runs {@link ContainerSpec}s with LXC 5's {@code lxc-execute}: the caller's process (or one that
+ * {@code exec}s the {@link #argv} of a prepared container) becomes LXC's monitor, LXC's own init is PID 1
+ * inside and runs the command as PID 2. That init reaps orphans, passes signals on to the command, and on
+ * SIGTERM sends SIGTERM to everything in the container and SIGKILL after a second of quiet; the command's
+ * exit status becomes {@code lxc-execute}'s. ({@code lxc-start -F} would make the command PID 1 itself,
+ * which ignores SIGTERM unless the program handles it and reaps nothing.)
+ *
+ * <p>A monitor killed with SIGKILL leaves its container running; {@link #stop} finds a container's
+ * processes through its cgroups ({@code lxc.payload.<name>}) and kills them, so callers can always clean up.
+ */
+public final class Lxc {
+  private final Cgroups cgroups;
+
+  public Lxc(Cgroups cgroups) {
+    this.cgroups = cgroups;
+  }
+
+  /** An instance for the running host. */
+  public static Lxc host() {
+    return new Lxc(Cgroups.detect());
+  }
+
+  public Cgroups cgroups() {
+    return cgroups;
+  }
+
+  /** The config file LXC reads for {@code spec}. */
+  public static Path configFile(ContainerSpec spec) {
+    return spec.containerDir().resolve("config");
+  }
+
+  /**
+   * Makes {@code spec} ready to start: kills what is left of an earlier container of the same name, writes
+   * its config, creates its upper dir. Returns the config file.
+   */
+  public Path prepare(ContainerSpec spec) {
+    return prepare(spec, false);
+  }
+
+  private Path prepare(ContainerSpec spec, boolean console) {
+    String text = LxcConfig.render(spec, cgroups, console);
+    stop(spec.name());
+    try {
+      Files.createDirectories(spec.containerDir());
+      Files.createDirectories(spec.upper());
+      Path cfg = configFile(spec);
+      Path tmp = Files.createTempFile(spec.containerDir(), ".config", ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, cfg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return cfg;
+    } catch (IOException e) {
+      throw new VrException("cannot write the container config in " + spec.containerDir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The command line that runs a {@link #prepare prepared} container in the foreground. */
+  public static List<String> argv(ContainerSpec spec) {
+    List<String> a = new ArrayList<>();
+    a.add(lxcExecute());
+    a.add("-P");
+    a.add(spec.lxcPath().toString());
+    a.add("-n");
+    a.add(spec.name());
+    a.add("--");
+    a.addAll(spec.command());
+    return a;
+  }
+
+  /** Prepares and starts {@code spec}; the caller sets up stdio on {@code pb} (its command is replaced). */
+  public Process start(ContainerSpec spec, ProcessBuilder pb) {
+    prepare(spec);
+    pb.command(argv(spec));
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new VrException("cannot start lxc-execute: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code spec} to its end with the caller's stdio; returns the command's exit status. */
+  public int runInheritingIo(ContainerSpec spec) {
+    Process p = start(spec, new ProcessBuilder().inheritIO());
+    try {
+      return p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(spec.name());
+      throw new VrException("interrupted while running container " + spec.name());
+    } finally {
+      stop(spec.name());
+    }
+  }
+
+  /**
+   * Runs {@code spec} for a person at this process's terminal: {@code lxc-start -F} with LXC's console proxied
+   * to the terminal, so the command (normally a shell, as PID 1) has a real controlling terminal. Unlike
+   * {@link #runInheritingIo}, Ctrl-C and job control work inside and do not hit the caller. LXC does not pass
+   * the command's exit status on this way: the result is lxc-start's own (0 when the container ran).
+   */
+  public int runOnConsole(ContainerSpec spec) {
+    prepare(spec, true);
+    List<String> a = new ArrayList<>();
+    a.add(lxcExecute().replace("lxc-execute", "lxc-start"));
+    a.addAll(List.of("-F", "-P", spec.lxcPath().toString(), "-n", spec.name(), "--"));
+    a.addAll(spec.command());
+    ProcessBuilder pb = new ProcessBuilder(a).inheritIO();
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    try {
+      return pb.start().waitFor();
+    } catch (IOException e) {
+      throw new VrException("cannot start lxc-start: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VrException("interrupted while running container " + spec.name());
+    } finally {
+      stop(spec.name());
+    }
+  }
+
+  /**
+   * Kills every process of the container {@code name} (found through its cgroups, so this works when the
+   * monitor is gone) and removes its cgroups. Quiet when there is nothing.
+   */
+  public void stop(String name) {
+    List<Path> dirs = cgroupDirs(name);
+    if (dirs.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<Long> pids = new ArrayList<>();
+      for (Path d : dirs) {
+        pids.addAll(procs(d));
+      }
+      if (pids.isEmpty()) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new VrException("could not kill the processes of container " + name + ": " + pids);
+      }
+      for (long pid : pids) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      sleep(20);
+    }
+    for (Path d : dirs) {
+      removeCgroup(d, deadline);
+    }
+  }
+
+  /** Whether any process of container {@code name} is alive. */
+  public boolean running(String name) {
+    for (Path d : cgroupDirs(name)) {
+      if (!procs(d).isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stops the container and deletes its config dir. */
+  public void remove(ContainerSpec spec) {
+    stop(spec.name());
+    deleteTree(spec.containerDir());
+  }
+
+  /** Every cgroup dir LXC made for {@code name}: {@code lxc.payload.<name>[-n]} and {@code lxc.monitor.<name>[-n]}. */
+  List<Path> cgroupDirs(String name) {
+    List<Path> out = new ArrayList<>();
+    for (Path h : cgroups.hierarchies()) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(h)) {
+        for (Path p : ds) {
+          String f = p.getFileName().toString();
+          if (Files.isDirectory(p) && (ours(f, "lxc.payload." + name) || ours(f, "lxc.monitor." + name))) {
+            out.add(p);
+          }
+        }
+      } catch (IOException e) {
+        // A hierarchy we cannot read holds nothing of ours.
+      }
+    }
+    return out;
+  }
+
+  private static boolean ours(String dir, String base) {
+    return dir.equals(base) || (dir.startsWith(base + "-") && dir.substring(base.length() + 1).matches("[0-9]+"));
+  }
+
+  /** Pids in a cgroup and its children. */
+  private static List<Long> procs(Path cgroup) {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(cgroup)) {
+      for (Path f : (Iterable<Path>) s.filter(p -> p.getFileName().toString().equals("cgroup.procs"))::iterator) {
+        for (String l : Files.readAllLines(f)) {
+          if (!l.isBlank()) {
+            pids.add(Long.parseLong(l.strip()));
+          }
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // Gone while we looked: nothing left to kill there.
+    }
+    return pids;
+  }
+
+  private static void removeCgroup(Path dir, long deadline) {
+    List<Path> dirs;
+    try (Stream<Path> s = Files.walk(dir)) {
+      dirs = s.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+    } catch (IOException | UncheckedIOException e) {
+      return;
+    }
+    for (Path d : dirs) {
+      while (true) {
+        try {
+          Files.deleteIfExists(d);
+          break;
+        } catch (IOException e) {
+          // EBUSY while the kernel finishes tearing down the last task.
+          if (System.nanoTime() > deadline) {
+            throw new VrException("cannot remove cgroup " + d + ": " + e.getMessage(), e);
+          }
+          sleep(20);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new VrException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code lxc-execute} by absolute path, so that a sparse PATH (supervisord's) does not matter. */
+  static String lxcExecute() {
+    for (String d : new String[] {"/usr/bin", "/usr/local/bin", "/bin"}) {
+      Path p = Path.of(d, "lxc-execute");
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    throw new VrException("lxc-execute is not installed (apt-get install lxc)");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package vr.common.container;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import vr.common.VrException;
+
+/**
+ * Renders a {@link ContainerSpec} to an LXC 5 config file. The choices, checked on the target hosts:
+ * the root filesystem is an overlay ({@code overlay:<lowers...>:<upper>}), or for image builds a plain
+ * directory used read-write ({@code dir:<upper>}); {@code lxc.autodev} makes a
+ * private /dev; /proc is mounted "mixed" (read-only /proc/sys) and /sys read-only; no console or ttys (a
+ * proc's output goes to whoever started it, supervisord); the container's {@code /dev/console} is
+ * {@code /dev/null} so that LXC's init stays quiet; the device cgroup allows only the usual character
+ * devices; the capabilities the original dropped are dropped; the memory keys follow the host's cgroup
+ * version.
+ */
+public final class LxcConfig {
+  /** Capabilities a proc never needs; the original's list. */
+  static final String CAP_DROP =
+      "mac_admin mac_override mknod setpcap sys_admin sys_boot sys_module sys_nice sys_pacct sys_rawio sys_resource"
+          + " sys_time sys_tty_config";
+
+  /** null, zero, full, random, urandom, tty, console, ptmx, pts/*: what a program expects to find. */
+  static final List<String> DEVICES =
+      List.of("c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",
+          "c 136:* rwm");
+
+  private LxcConfig() {}
+
+  /** The config text for {@code spec} on a host with {@code cgroups}. */
+  public static String render(ContainerSpec spec, Cgroups cgroups) {
+    return render(spec, cgroups, false);
+  }
+
+  /**
+   * The config text; with {@code console} LXC gives the container a console (a pty it proxies to the terminal
+   * of {@code lxc-start -F}) instead of none, for an interactive shell: the shell gets a controlling terminal,
+   * so job control and Ctrl-C work inside, and the keys do not reach the processes on the host.
+   */
+  public static String render(ContainerSpec spec, Cgroups cgroups, boolean console) {
+    StringBuilder b = new StringBuilder();
+    b.append("# Written by vr-suite; regenerated on every start.\n");
+    if (spec.hostname() != null) {
+      line(b, "lxc.uts.name", spec.hostname());
+    }
+    if (spec.plainRootfs()) {
+      line(b, "lxc.rootfs.path", "dir:" + spec.upper());
+    } else {
+      String lowers = spec.lowers().stream().map(Object::toString).collect(Collectors.joining(":"));
+      line(b, "lxc.rootfs.path", "overlay:" + lowers + ":" + spec.upper());
+    }
+    line(b, "lxc.net.0.type", spec.network() == ContainerSpec.Network.HOST ? "none" : "empty");
+    line(b, "lxc.autodev", "1");
+    line(b, "lxc.mount.auto", "proc:mixed sys:ro");
+    if (!console) {
+      line(b, "lxc.console.path", "none");
+    }
+    line(b, "lxc.tty.max", "0");
+    line(b, "lxc.pty.max", "1024");
+    line(b, "lxc.cap.drop", CAP_DROP);
+    if (!console) {
+      // LXC's init writes its own complaints to /dev/console; keep them out of the proc's log.
+      line(b, "lxc.mount.entry", "/dev/null dev/console none bind,create=file 0 0");
+    }
+    line(b, "lxc.mount.entry", "tmpfs dev/shm tmpfs rw,nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0");
+    for (ContainerSpec.Mount m : spec.mounts()) {
+      line(b, "lxc.mount.entry", mountEntry(m));
+    }
+    line(b, "lxc.init.uid", Integer.toString(spec.uid()));
+    line(b, "lxc.init.gid", Integer.toString(spec.gid()));
+    line(b, "lxc.init.cwd", spec.cwd());
+    for (Map.Entry<String, String> e : spec.env().entrySet()) {
+      line(b, "lxc.environment", e.getKey() + "=" + e.getValue());
+    }
+    devices(b, cgroups);
+    memory(b, spec, cgroups);
+    if (spec.logFile() != null) {
+      line(b, "lxc.log.file", spec.logFile().toString());
+      line(b, "lxc.log.level", "INFO");
+    }
+    return b.toString();
+  }
+
+  private static void devices(StringBuilder b, Cgroups cg) {
+    String prefix = cg.version() == Cgroups.Version.V1 ? "lxc.cgroup." : "lxc.cgroup2.";
+    line(b, prefix + "devices.deny", "a");
+    for (String d : DEVICES) {
+      line(b, prefix + "devices.allow", d);
+    }
+  }
+
+  private static void memory(StringBuilder b, ContainerSpec spec, Cgroups cg) {
+    Long mem = spec.memoryLimit();
+    Long memsw = spec.memswLimit();
+    if (mem == null && memsw == null) {
+      return;
+    }
+    if (!cg.memory()) {
+      throw new VrException("this host has no memory cgroup controller, so mem_limit cannot be enforced");
+    }
+    if (memsw != null && !cg.swapLimit()) {
+      throw new VrException("this host cannot limit swap (boot the kernel with swapaccount=1), so memsw_limit cannot"
+          + " be enforced");
+    }
+    if (mem != null && memsw != null && memsw < mem) {
+      throw new VrException("memsw_limit (" + memsw + " bytes) is smaller than mem_limit (" + mem + " bytes)");
+    }
+    if (cg.version() == Cgroups.Version.V1) {
+      // The kernel wants memory.limit_in_bytes set before memsw, and memsw >= limit: LXC applies in order.
+      if (mem != null) {
+        line(b, "lxc.cgroup.memory.limit_in_bytes", Long.toString(mem));
+      } else {
+        line(b, "lxc.cgroup.memory.limit_in_bytes", Long.toString(memsw));
+      }
+      if (memsw != null) {
+        line(b, "lxc.cgroup.memory.memsw.limit_in_bytes", Long.toString(memsw));
+      }
+    } else {
+      long ram = mem != null ? mem : memsw;
+      line(b, "lxc.cgroup2.memory.max", Long.toString(ram));
+      if (memsw != null) {
+        line(b, "lxc.cgroup2.memory.swap.max", Long.toString(memsw - ram));
+      }
+    }
+  }
+
+  static String mountEntry(ContainerSpec.Mount m) {
+    String target = m.target().substring(1);
+    if (target.isEmpty()) {
+      throw new IllegalArgumentException("cannot mount over /");
+    }
+    checkField(target);
+    StringBuilder opts = new StringBuilder();
+    String src;
+    String type;
+    if (m.kind() == ContainerSpec.Mount.Kind.BIND) {
+      src = m.source();
+      checkField(src);
+      type = "none";
+      opts.append(m.readOnly() ? "bind,ro" : "bind");
+    } else {
+      src = "tmpfs";
+      type = "tmpfs";
+      opts.append(m.readOnly() ? "ro" : "rw").append(",nosuid,nodev");
+    }
+    if (!m.options().isEmpty()) {
+      opts.append(',').append(m.options());
+    }
+    opts.append(m.file() ? ",create=file" : ",create=dir");
+    if (m.optional()) {
+      opts.append(",optional");
+    }
+    return src + " " + target + " " + type + " " + opts + " 0 0";
+  }
+
+  /** fstab-style fields are space separated and LXC does not unescape them. */
+  private static void checkField(String s) {
+    if (s.isEmpty() || s.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw new IllegalArgumentException("mount paths may not contain spaces or control characters: '" + s + "'");
+    }
+  }
+
+  private static void line(StringBuilder b, String key, String value) {
+    if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException(key + " may not contain a newline");
+    }
+    b.append(key).append(" = ").append(value).append('\n');
+  }
+}

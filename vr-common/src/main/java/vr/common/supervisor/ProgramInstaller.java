@@ -1,0 +1,177 @@
+package vr.common.supervisor;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Function;
+import vr.common.VrException;
+import vr.common.fs.VrPaths;
+import vr.common.model.ProcName;
+import vr.common.supervisor.SupervisorFault.Fault;
+
+/**
+ * Puts a proc's program section into supervisord and takes it out again. Install writes the section
+ * atomically (temp file beside it, fsync, rename), then {@code reloadConfig} and {@code addProcessGroup}
+ * (autostart starts it). A changed section replaces the running group. If supervisord refuses, the previous
+ * file (or none) is put back, so the host stays as it was. Removal is the reverse: stop, remove the group,
+ * delete the file, {@code reloadConfig}.
+ */
+public final class ProgramInstaller {
+  private final SupervisorClient supervisor;
+  private final Function<String, Path> location;
+
+  private ProgramInstaller(SupervisorClient supervisor, Function<String, Path> location) {
+    this.supervisor = supervisor;
+    this.location = location;
+  }
+
+  /** Sections go to {@code <includeDir>/<name>.conf}, for an {@code [include] files = <includeDir>/*.conf}. */
+  public static ProgramInstaller intoIncludeDir(SupervisorClient supervisor, Path includeDir) {
+    return new ProgramInstaller(supervisor, name -> includeDir.resolve(name + ".conf"));
+  }
+
+  /**
+   * Sections go to {@code <VR_ROOT>/procs/<name>/proc.conf}, the original's layout, for an
+   * {@code [include] files = /apps/procs/*}{@code /proc.conf}.
+   */
+  public static ProgramInstaller intoProcDirs(SupervisorClient supervisor, VrPaths paths) {
+    return new ProgramInstaller(supervisor, name -> paths.procs().resolve(name).resolve("proc.conf"));
+  }
+
+  /** Where the section for {@code name} lives. */
+  public Path confFile(String name) {
+    return location.apply(name);
+  }
+
+  /** Installs (or replaces) the section and makes supervisord run it. Returns the file written. */
+  public Path install(ProgramSection section) {
+    Path file = confFile(section.name());
+    byte[] previous = read(file);
+    write(file, section.render().getBytes(StandardCharsets.UTF_8));
+    try {
+      ReloadResult r = supervisor.reloadConfig();
+      if (r.changed().contains(section.name())) {
+        supervisor.stopProcess(section.name());
+        supervisor.removeProcessGroup(section.name());
+        supervisor.addProcessGroup(section.name());
+      } else if (r.added().contains(section.name()) || !known(section.name())) {
+        addTolerant(section.name());
+      }
+      return file;
+    } catch (VrException e) {
+      restore(section.name(), file, previous);
+      throw new VrException("installing " + section.name() + " into supervisor failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops and removes the program and deletes its section. Quiet when it is not installed. */
+  public void remove(String name) {
+    try {
+      supervisor.stopProcess(name);
+    } catch (SupervisorFault f) {
+      if (!f.is(Fault.BAD_NAME)) {
+        throw f;
+      }
+    }
+    try {
+      supervisor.removeProcessGroup(name);
+    } catch (SupervisorFault f) {
+      if (!f.is(Fault.BAD_NAME)) {
+        throw f;
+      }
+    }
+    try {
+      Files.deleteIfExists(confFile(name));
+    } catch (IOException e) {
+      throw new VrException("cannot delete " + confFile(name) + ": " + e.getMessage(), e);
+    }
+    supervisor.reloadConfig();
+  }
+
+  public void remove(ProcName name) {
+    remove(name.format());
+  }
+
+  private boolean known(String name) {
+    try {
+      supervisor.getProcessInfo(name);
+      return true;
+    } catch (SupervisorFault f) {
+      if (f.is(Fault.BAD_NAME)) {
+        return false;
+      }
+      throw f;
+    }
+  }
+
+  private void addTolerant(String name) {
+    try {
+      supervisor.addProcessGroup(name);
+    } catch (SupervisorFault f) {
+      if (!f.is(Fault.ALREADY_ADDED)) {
+        throw f;
+      }
+    }
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllBytes(file) : null;
+    } catch (IOException e) {
+      throw new VrException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Puts the previous section (or none) back and lets supervisord see it again; best effort. */
+  private void restore(String name, Path file, byte[] previous) {
+    try {
+      if (previous == null) {
+        Files.deleteIfExists(file);
+      } else {
+        write(file, previous);
+      }
+      supervisor.reloadConfig();
+      if (previous != null) {
+        addTolerant(name);
+      }
+    } catch (VrException | IOException ignored) {
+      // the original failure is what the caller must see
+    }
+  }
+
+  /** Temp file beside the target, fsync, rename: supervisord never reads half a section. */
+  static void write(Path file, byte[] content) {
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ch.write(java.nio.ByteBuffer.wrap(content));
+        ch.force(true);
+      }
+      tmp.toFile().setReadable(true, false);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new VrException("cannot write " + file + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort: a stray dot-file does not match supervisord's include glob
+        }
+      }
+    }
+  }
+}

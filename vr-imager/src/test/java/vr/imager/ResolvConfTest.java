@@ -1,0 +1,66 @@
+package vr.imager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResolvConfTest {
+  @TempDir Path dir;
+  Path rootfs;
+  Path host;
+  Path resolv;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    rootfs = Files.createDirectories(dir.resolve("rootfs/etc")).getParent();
+    host = dir.resolve("host-resolv.conf");
+    Files.writeString(host, "nameserver 192.0.2.53\n");
+    resolv = rootfs.resolve("etc/resolv.conf");
+  }
+
+  @Test
+  void theHostsResolverIsCopiedInAndTheImagesOwnFilePutBack() throws IOException {
+    Files.writeString(resolv, "nameserver 198.51.100.1\n");
+    ResolvConf r = ResolvConf.install(rootfs, host);
+    assertThat(resolv).isRegularFile().hasContent("nameserver 192.0.2.53");
+    r.restore();
+    assertThat(resolv).hasContent("nameserver 198.51.100.1");
+  }
+
+  @Test
+  void aLinkInTheImageBecomesAnEmptyPlainFileAndItsTargetIsNeverWritten() throws IOException {
+    Path outside = dir.resolve("outside.conf");
+    Files.writeString(outside, "precious\n");
+    Files.createSymbolicLink(resolv, outside);
+    ResolvConf r = ResolvConf.install(rootfs, host);
+    assertThat(Files.isSymbolicLink(resolv)).isFalse();
+    r.restore();
+    assertThat(Files.isRegularFile(resolv, LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Files.readString(resolv)).isEmpty();
+    assertThat(outside).hasContent("precious");
+  }
+
+  @Test
+  void aFileTheScriptWroteIsKept() throws IOException {
+    ResolvConf r = ResolvConf.install(rootfs, host);
+    Files.writeString(resolv, "nameserver 203.0.113.9\n");
+    r.restore();
+    assertThat(resolv).hasContent("nameserver 203.0.113.9");
+  }
+
+  @Test
+  void aLinkTheScriptMadeIsReplacedByAPlainFile() throws IOException {
+    ResolvConf r = ResolvConf.install(rootfs, host);
+    Files.delete(resolv);
+    Files.createSymbolicLink(resolv, Path.of("/run/systemd/resolve/stub-resolv.conf"));
+    r.restore();
+    assertThat(Files.isRegularFile(resolv, LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Files.readString(resolv)).isEmpty();
+  }
+}

@@ -1,0 +1,190 @@
+package vr.runner.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import vr.common.VrException;
+import vr.common.cli.DebugOption;
+import vr.common.cli.Progress;
+import vr.common.cli.Tool;
+import vr.common.cli.VersionProvider;
+import vr.common.fs.FileLock;
+import vr.common.model.ProcData;
+import vr.common.yaml.Yaml;
+import vr.common.yaml.YamlMap;
+import vr.runner.Extras;
+import vr.runner.ProcPlan;
+import vr.runner.Runner;
+import vr.runner.UptestResult;
+
+/**
+ * {@code vrun setup|run|uptest|teardown|shell proc.yaml}: the runner's CLI. {@code setup}, {@code run} and
+ * {@code teardown} hold an exclusive lock on the proc.yaml ({@code run} for as long as the proc runs); a
+ * second one fails at once. The installed launcher runs {@code run} without a JVM staying resident (see
+ * {@link Argv}).
+ */
+@Command(name = "vrun", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Lay out, run, uptest and tear down procs in LXC containers.",
+    subcommands = {VrunCommand.Setup.class, VrunCommand.Run.class, VrunCommand.Uptest.class,
+        VrunCommand.Teardown.class, VrunCommand.Shell.class, VrunCommand.Argv.class})
+public final class VrunCommand {
+  /** The runner used by the subcommands; made for this host on first use unless given. */
+  private Runner runner;
+
+  public VrunCommand() {}
+
+  /** A vrun working with {@code runner} (tests give one rooted in a temp dir). */
+  public VrunCommand(Runner runner) {
+    this.runner = runner;
+  }
+
+  Runner runner() {
+    if (runner == null) {
+      runner = Runner.forHost(Progress.auto());
+    }
+    return runner;
+  }
+
+  public static void main(String... args) {
+    Tool.main(new VrunCommand(), args);
+  }
+
+  /** Runs vrun in-process, for tests and embedding. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return Tool.run(new VrunCommand(), out, err, args);
+  }
+
+  /** The proc.yaml argument, read and checked. */
+  abstract static class ProcCommand implements Callable<Integer> {
+    @ParentCommand VrunCommand parent;
+    @Mixin DebugOption debug;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PROC_YAML", description = "The proc's proc.yaml.")
+    Path file;
+
+    private YamlMap yaml;
+
+    ProcPlan plan() {
+      yaml = Yaml.load(file);
+      return ProcPlan.check(ProcData.from(yaml), parent.runner().paths(), where());
+    }
+
+    /** Errors point at proc.yaml's lines. */
+    ProcPlan.Where where() {
+      return ProcPlan.Where.of(yaml);
+    }
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+  }
+
+  @Command(name = "setup", description = "Fetch image and build, lay out the proc folder and container config.")
+  static final class Setup extends ProcCommand {
+    @Override
+    public Integer call() {
+      ProcPlan plan = plan();
+      try (FileLock lock = FileLock.tryExclusive(file)) {
+        parent.runner().setup(plan, where(), Extras.NONE);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "run", description = "Run the proc in the foreground until it ends.")
+  static final class Run extends ProcCommand {
+    @Override
+    public Integer call() {
+      ProcPlan plan = plan();
+      try (FileLock lock = FileLock.tryExclusive(file)) {
+        return parent.runner().run(plan, Extras.NONE);
+      }
+    }
+  }
+
+  @Command(name = "uptest", description = "Run the proc's uptests; print their results as JSON.")
+  static final class Uptest extends ProcCommand {
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+        description = "Time limit per uptest (default: $VR_UPTEST_TIMEOUT or 60).")
+    Integer timeout;
+
+    @Override
+    public Integer call() {
+      int seconds = timeout != null ? timeout : envTimeout();
+      if (seconds < 1) {
+        throw new vr.common.InputException("--timeout must be at least 1 second");
+      }
+      List<UptestResult> results = parent.runner().uptest(plan(), Duration.ofSeconds(seconds));
+      out().println(Runner.uptestJson(results));
+      return 0;
+    }
+
+    private static int envTimeout() {
+      String v = System.getenv("VR_UPTEST_TIMEOUT");
+      if (v == null || v.isBlank()) {
+        return 60;
+      }
+      if (!v.strip().matches("[0-9]{1,6}")) {
+        throw new vr.common.InputException("VR_UPTEST_TIMEOUT must be a number of seconds, not '" + v + "'");
+      }
+      return Integer.parseInt(v.strip());
+    }
+  }
+
+  @Command(name = "teardown", description = "Remove the proc folder and all setup made; keep build and image.")
+  static final class Teardown extends ProcCommand {
+    @Override
+    public Integer call() {
+      if (!Files.exists(file)) {
+        return 0; // already gone with its folder (the original's #215)
+      }
+      ProcPlan plan = plan();
+      try (FileLock lock = FileLock.tryExclusive(file)) {
+        parent.runner().teardown(plan);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "shell", description = "An interactive shell in a container made like the proc's.")
+  static final class Shell extends ProcCommand {
+    @Override
+    public Integer call() {
+      String term = System.getenv("TERM");
+      return parent.runner().shell(plan(), term == null ? Map.of() : Map.of("TERM", term));
+    }
+  }
+
+  /**
+   * For the launcher: prepares the proc's container and prints the command that runs it, one argument per
+   * line. The launcher holds the proc.yaml lock on an inherited descriptor and {@code exec}s that command,
+   * so supervisord's signals go straight to LXC and no JVM stays resident while the proc runs.
+   */
+  @Command(name = "_argv", hidden = true)
+  static final class Argv extends ProcCommand {
+    @Override
+    public Integer call() {
+      List<String> argv = parent.runner().runArgv(plan(), Extras.NONE);
+      for (String a : argv) {
+        if (a.isEmpty() || a.indexOf('\n') >= 0 || a.indexOf('\r') >= 0) {
+          throw new VrException("cannot pass the argument '" + a + "' to the launcher");
+        }
+      }
+      PrintWriter out = out();
+      argv.forEach(out::println);
+      return 0;
+    }
+  }
+}

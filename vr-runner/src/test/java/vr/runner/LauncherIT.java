@@ -1,0 +1,190 @@
+package vr.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vr.common.container.ContainerNames;
+import vr.common.container.Lxc;
+import vr.common.testing.Daemons;
+import vr.common.testing.Prereqs;
+import vr.common.testing.Stacks;
+
+/**
+ * The installed launcher ({@code src/main/sh/vrun} with the shaded jar): {@code vrun run} must leave no JVM,
+ * hold the proc.yaml lock while the proc runs, pass supervisord's signals to the app and leave nothing behind.
+ */
+class LauncherIT {
+  @TempDir static Path served;
+  static FileServer server;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void serve() throws Exception {
+    Prereqs.root();
+    Prereqs.command("lxc-execute", "lxc");
+    Prereqs.command("flock", "util-linux");
+    Stacks.busyboxImage(served.resolve("busybox.tar.gz"));
+    server = new FileServer(served);
+  }
+
+  @AfterAll
+  static void stopServing() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  static Path launcher() {
+    return Path.of("src/main/sh/vrun").toAbsolutePath();
+  }
+
+  static Path jar() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of("target"))) {
+      return s.filter(p -> p.getFileName().toString().matches("vr-runner-.*-all\\.jar")).findFirst()
+          .orElseThrow(() -> new AssertionError("run 'mvn package' first: no target/vr-runner-*-all.jar"))
+          .toAbsolutePath();
+    }
+  }
+
+  ProcessBuilder vrun(String... args) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(launcher().toString()), Stream.of(args)).toList());
+    pb.environment().put("VR_ROOT", tmp.resolve("apps").toString());
+    pb.environment().put("VR_RUNNER_JAR", jar().toString());
+    return pb;
+  }
+
+  String runCaptured(String... args) throws Exception {
+    Process p = vrun(args).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(120, TimeUnit.SECONDS);
+    return p.exitValue() + ":" + out;
+  }
+
+  Path setUp(String cmd) throws Exception {
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, null, Daemons.freePort(), "cmd: " + cmd + "\n");
+    assertThat(runCaptured("setup", yaml.toString())).isEqualTo("0:");
+    return yaml;
+  }
+
+  static String procName(Path yaml) {
+    return vr.common.model.ProcData.load(yaml).name().format();
+  }
+
+  @Test
+  void runBecomesTheContainerHoldsTheLockAndEndsOnSigterm() throws Exception {
+    Path yaml = setUp("\"trap 'echo got-term; exit 0' TERM; echo ready; while :; do sleep 1; done\"");
+    Process p = vrun("run", yaml.toString()).redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+    assertThat(out.readLine()).isEqualTo("ready");
+    // The process supervisord started is now LXC's monitor; no JVM is left in its tree.
+    assertThat(Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip()).isEqualTo("lxc-execute");
+    assertThat(p.toHandle().descendants().map(h -> h.info().command().orElse("")))
+        .noneMatch(c -> c.endsWith("/java"));
+    // The lock is held for as long as the proc runs.
+    assertThat(runCaptured("setup", yaml.toString())).startsWith("1:").contains("is locked by another process");
+    assertThat(runCaptured("run", yaml.toString())).startsWith("1:").contains("is locked by another process");
+    assertThat(runCaptured("teardown", yaml.toString())).startsWith("1:").contains("is locked by another process");
+    p.toHandle().destroy();
+    // LXC's init signals every process inside, so the shell may first report its killed sleep.
+    assertThat(out.lines().toList()).contains("got-term");
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(Lxc.host().running(ContainerNames.of(procName(yaml)))).isFalse();
+    assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
+  }
+
+  @Test
+  void theAppsExitStatusIsVrunsAndBadInputIsExitTwo() throws Exception {
+    Path yaml = setUp("'echo bye; exit 9'");
+    assertThat(runCaptured("run", yaml.toString())).isEqualTo("9:bye\n");
+    Files.writeString(tmp.resolve("bad.yaml"), "proc_name: web\ncmd: x\nport: 99999\nimage_name: busybox\n");
+    String r = runCaptured("run", tmp.resolve("bad.yaml").toString());
+    assertThat(r).startsWith("2:vrun: error: bad.yaml line 3: port");
+  }
+
+  @Test
+  void underSupervisordStartStopAndRestartLeaveNoOrphans() throws Exception {
+    Prereqs.command("supervisord", "supervisor");
+    Path yaml = setUp("\"echo started-$PORT; sleep 1000 & sleep 1000\"");
+    String name = procName(yaml);
+    Path sup = Files.createDirectories(tmp.resolve("sup"));
+    Path sock = sup.resolve("s.sock");
+    String env = "VR_ROOT=\"" + tmp.resolve("apps") + "\",VR_RUNNER_JAR=\"" + jar() + "\"";
+    Files.writeString(sup.resolve("supervisord.conf"), String.join("\n",
+        "[unix_http_server]", "file=" + sock,
+        "[supervisord]", "logfile=" + sup.resolve("supervisord.log"), "pidfile=" + sup.resolve("supervisord.pid"),
+        "childlogdir=" + sup, "nodaemon=false",
+        "[rpcinterface:supervisor]", "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+        "[supervisorctl]", "serverurl=unix://" + sock,
+        "[program:" + name + "]", "command=" + launcher() + " run " + yaml, "environment=" + env,
+        "autostart=false", "autorestart=false", "startsecs=1", "stopwaitsecs=10",
+        "stdout_logfile=" + sup.resolve("proc.log"), "redirect_stderr=true", ""));
+    Process d = new ProcessBuilder("supervisord", "-c", sup.resolve("supervisord.conf").toString()).inheritIO().start();
+    d.waitFor(30, TimeUnit.SECONDS);
+    Daemons.awaitFile(sup.resolve("supervisord.pid"), Duration.ofSeconds(20));
+    try {
+      Lxc lxc = Lxc.host();
+      String cname = ContainerNames.of(name);
+      assertThat(ctl(sup, "start", name)).contains("started");
+      awaitLog(sup.resolve("proc.log"), "started-", 1);
+      assertThat(lxc.running(cname)).isTrue();
+      assertThat(ctl(sup, "stop", name)).contains("stopped");
+      assertThat(lxc.running(cname)).isFalse();
+      assertThat(sleepers()).as("no orphan after stop").isZero();
+      assertThat(ctl(sup, "start", name)).contains("started");
+      awaitLog(sup.resolve("proc.log"), "started-", 2);
+      assertThat(ctl(sup, "restart", name)).contains("started");
+      awaitLog(sup.resolve("proc.log"), "started-", 3);
+      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (sleepers() < 2 && System.nanoTime() < end) {
+        Daemons.sleep(100);
+      }
+      assertThat(sleepers()).as("one proc's two sleeps, not more").isEqualTo(2);
+      assertThat(ctl(sup, "stop", name)).contains("stopped");
+      assertThat(sleepers()).isZero();
+      assertThat(Mounts.under(tmp)).isEmpty();
+    } finally {
+      Daemons.stop(sup.resolve("supervisord.pid"));
+      Lxc.host().stop(ContainerNames.of(name));
+    }
+  }
+
+  private static long sleepers() {
+    return Fixtures.processes("sleep", "1000");
+  }
+
+  private static String ctl(Path sup, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("supervisorctl", "-c", sup.resolve("supervisord.conf").toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out;
+  }
+
+  private static void awaitLog(Path log, String word, int times) throws IOException {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      if (Files.exists(log) && Files.readString(log).split(word, -1).length - 1 >= times) {
+        return;
+      }
+      Daemons.sleep(100);
+    }
+    throw new AssertionError(log + " did not show '" + word + "' " + times + " times: "
+        + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+  }
+
+}

@@ -1,0 +1,288 @@
+package vr.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vr.common.cli.Progress;
+import vr.common.cli.Tool;
+import vr.common.container.Lxc;
+import vr.common.fs.VrPaths;
+import vr.common.model.ProcData;
+import vr.common.testing.Prereqs;
+import vr.common.testing.Stacks;
+import vr.common.yaml.Yaml;
+import vr.runner.cli.VrunCommand;
+
+/** vrun against real LXC containers on a busybox stack, with images and builds served over HTTP. */
+class RunnerIT {
+  @TempDir static Path served;
+  static FileServer server;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void serve() throws Exception {
+    Prereqs.root();
+    Prereqs.command("lxc-execute", "lxc");
+    Stacks.busyboxImage(served.resolve("busybox.tar.gz"));
+    server = new FileServer(served);
+  }
+
+  @AfterAll
+  static void stopServing() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  Path root() {
+    return tmp.resolve("apps");
+  }
+
+  Runner runner() {
+    return new Runner(new VrPaths(root()), Lxc.host(), Progress.NONE, Map.of("VR_TEST_VAR", "from the runner's env"));
+  }
+
+  Tool.Result vrun(String... args) {
+    return Tool.capture(new VrunCommand(runner()), args);
+  }
+
+  ProcPlan plan(Path yaml) {
+    return ProcPlan.check(ProcData.load(yaml), new VrPaths(root()), ProcPlan.Where.NOWHERE);
+  }
+
+  String build(String name, Map<String, String> files) throws Exception {
+    Fixtures.build(served.resolve(name), files);
+    return name;
+  }
+
+  /** Runs the set-up proc to its end and returns its output. */
+  String runToEnd(Path yaml) throws Exception {
+    Process p = runner().start(plan(yaml), Extras.NONE, new ProcessBuilder().redirectErrorStream(true));
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    runner().stop(plan(yaml));
+    return out + "exit=" + p.exitValue();
+  }
+
+  @Test
+  void setupAndRunGiveTheAppItsEnvironmentSettingsAndPort() throws Exception {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("Procfile", "web: bin/web --flag \"$GREETING\"\n");
+    files.put("bin/web", "#!/bin/sh\necho \"args=$*\"\necho \"port=$PORT home=$HOME tmp=$TMPDIR settings=$APP_SETTINGS_YAML\"\n"
+        + "echo \"uid=$(id -u) gid=$(id -g) pwd=$(pwd)\"\necho \"from_host=$FROM_HOST profile=$FROM_PROFILE\"\n"
+        + "cat \"$APP_SETTINGS_YAML\"\necho app-owner=$(stat -c %u /app/bin/web)\n");
+    files.put(".profile.d/a.sh", "export FROM_PROFILE=yes\nexport PORT=1\n");
+    String b = build("app-v1.tar.gz", files);
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, b, 5003,
+        "env:\n  GREETING: \"@How's it going?\"\n  FROM_HOST: $VR_TEST_VAR\n"
+            + "settings:\n  greeting: \"@How's it going?\"\n");
+    Tool.Result r = vrun("setup", yaml.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String out = runToEnd(yaml);
+    assertThat(out).contains("args=--flag @How's it going?\n",
+        "port=5003 home=/app tmp=/tmp settings=/settings.yaml\n",
+        "uid=65534 gid=65534 pwd=/app\n",
+        "from_host=from the runner's env profile=yes\n",
+        "greeting: '@How''s it going?'\n",
+        "app-owner=65534\n",
+        "exit=0");
+  }
+
+  @Test
+  void cmdOverridesTheProcfileAndTheExitStatusIsTheApps() throws Exception {
+    String b = build("app-cmd.tar.gz", Map.of("Procfile", "web: echo from-procfile\n"));
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, b, 5004, "cmd: echo from-cmd; exit 4\n");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    assertThat(runToEnd(yaml)).isEqualTo("from-cmd\nexit=4");
+  }
+
+  @Test
+  void aProcWithoutBuildRunsItsCmd() throws Exception {
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, null, 0, "cmd: echo \"port=${PORT-unset}\"\n");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    assertThat(runToEnd(yaml)).isEqualTo("port=unset\nexit=0");
+  }
+
+  @Test
+  void aVolumeIsWritableAndSharedWithTheHost() throws Exception {
+    Path vol = Files.createDirectories(tmp.resolve("vol"));
+    Files.setPosixFilePermissions(vol, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, null, 5005,
+        "cmd: echo written > /data/out && echo ok\nvolumes: [[" + vol + ", /data]]\n");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    assertThat(runToEnd(yaml)).isEqualTo("ok\nexit=0");
+    assertThat(Files.readString(vol.resolve("out"))).isEqualTo("written\n");
+  }
+
+  @Test
+  void aProcAllocatingPastMemLimitIsKilled() throws Exception {
+    String hog = "x=$(dd if=/dev/zero bs=1M count=100 2>/dev/null | tr '\\\\0' a); echo survived";
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, null, 5006,
+        "cmd: \"" + hog.replace("\"", "\\\"") + "\"\nmem_limit: 32M\n");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    assertThat(runToEnd(yaml)).doesNotContain("survived").endsWith("exit=137");
+    Fixtures.procYaml(yaml, server, null, 5006, "cmd: \"" + hog.replace("\"", "\\\"") + "\"\nmem_limit: 512M\n");
+    assertThat(runToEnd(yaml)).isEqualTo("survived\nexit=0");
+  }
+
+  @Test
+  void theProcsWritesStayInItsOwnLayer() throws Exception {
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, null, 5007, "cmd: echo x > /tmp/mine\n");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    runToEnd(yaml);
+    ProcLayout l = runner().layout(plan(yaml));
+    assertThat(l.rootfs().resolve("tmp/mine")).hasContent("x");
+    assertThat(root().resolve("images/busybox/contents/tmp/mine")).doesNotExist();
+  }
+
+  @Test
+  void setupRedownloadsABuildWhoseMd5Differs() throws Exception {
+    String b = build("app-md5.tar.gz", Map.of("Procfile", "web: echo hi\n"));
+    String md5 = vr.common.fs.Downloads.md5(served.resolve(b));
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, b, 5008, "build_md5: " + md5 + "\n");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    int before = server.hits(b);
+    Files.writeString(root().resolve("builds").resolve(b), "damaged");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    assertThat(server.hits(b)).isEqualTo(before + 1);
+    assertThat(vr.common.fs.Downloads.md5(root().resolve("builds").resolve(b))).isEqualTo(md5);
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    assertThat(server.hits(b)).as("a matching cached build is kept").isEqualTo(before + 1);
+  }
+
+  @Test
+  void aCorruptBuildFailsSetupAndLeavesNoProcFolder() throws Exception {
+    Files.write(served.resolve("corrupt.tar.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, "corrupt.tar.gz", 5009, "");
+    Tool.Result r = vrun("setup", yaml.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).startsWith("vrun: error: ").contains("corrupt.tar.gz");
+    assertThat(root().resolve("procs")).isEmptyDirectory();
+  }
+
+  @Test
+  void aProcfileWithoutTheProcIsBadInputAndCreatesNothing() throws Exception {
+    String b = build("app-noweb.tar.gz", Map.of("Procfile", "worker: echo w\n"));
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, b, 5010, "");
+    Tool.Result r = vrun("setup", yaml.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("proc.yaml line 5: proc_name 'web' is not in the build's Procfile");
+    assertThat(root().resolve("procs")).isEmptyDirectory();
+  }
+
+  @Test
+  void badInputExitsTwoNamingTheKeyAndCreatesNothing() throws Exception {
+    String[][] cases = {
+        {"port: 70000\n", "port"},
+        {"build_md5: not-hex\n", "build_md5"},
+        {"user: no_such_user_vr\n", "user"},
+    };
+    for (String[] c : cases) {
+      Path yaml = tmp.resolve("bad.yaml");
+      Fixtures.procYaml(yaml, server, null, 5011, "cmd: 'true'\n");
+      String text = Files.readString(yaml);
+      String key = c[0].substring(0, c[0].indexOf(':'));
+      text = text.lines().filter(l -> !l.startsWith(key + ":")).reduce("", (a, l) -> a + l + "\n") + c[0];
+      Files.writeString(yaml, text);
+      Tool.Result r = vrun("setup", yaml.toString());
+      assertThat(r.exitCode()).as(c[0]).isEqualTo(2);
+      assertThat(r.err().lines().count()).isEqualTo(1);
+      assertThat(r.err()).contains(c[1]);
+    }
+    Files.writeString(tmp.resolve("noimg.yaml"), "proc_name: web\ncmd: 'true'\nport: 1\n");
+    Tool.Result r = vrun("setup", tmp.resolve("noimg.yaml").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("image_url");
+    assertThat(root()).doesNotExist();
+  }
+
+  @Test
+  void uptestsPassFailAndTimeOutInNameOrder() throws Exception {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("Procfile", "web: sleep 1000\n");
+    files.put("uptests/web/01_pass", "#!/bin/sh\necho \"checking $1:$2 as $(id -u) greeting=$GREETING\"\n");
+    files.put("uptests/web/02_fail", "#!/bin/sh\necho broken >&2\nexit 3\n");
+    files.put("uptests/web/03_hang", "#!/bin/sh\necho started\nsleep 1000 &\nsleep 1000\n");
+    files.put("uptests/web/.hidden", "#!/bin/sh\nexit 1\n");
+    String b = build("app-uptests.tar.gz", files);
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, b, 5012, "env:\n  GREETING: hello\n");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    Tool.Result r = vrun("uptest", "--timeout", "2", yaml.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertThat(r.out().strip().lines().count()).isEqualTo(1);
+    assertThat(json).hasSize(3);
+    assertThat(json.get(0).get("Name").asText()).isEqualTo("01_pass");
+    assertThat(json.get(0).get("Output").asText()).isEqualTo("checking 127.0.0.1:5012 as 65534 greeting=hello\n");
+    assertThat(json.get(0).get("Passed").asBoolean()).isTrue();
+    assertThat(json.get(1).get("Output").asText()).isEqualTo("broken\n");
+    assertThat(json.get(1).get("Passed").asBoolean()).isFalse();
+    assertThat(json.get(2).get("Output").asText()).startsWith("started\n").contains("timed out after 2 s");
+    assertThat(json.get(2).get("Passed").asBoolean()).isFalse();
+    json.forEach(n -> assertThat(n.fieldNames()).toIterable().containsExactly("Name", "Output", "Passed"));
+    assertThat(Fixtures.processes("sleep", "1000")).as("nothing of the timed-out uptest survives").isZero();
+    assertThat(runner().layout(plan(yaml)).scratch()).satisfiesAnyOf(
+        p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+  }
+
+  @Test
+  void uptestWithoutFolderPrintsAnEmptyArray() throws Exception {
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, null, 5013, "cmd: 'true'\n");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    Tool.Result r = vrun("uptest", yaml.toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).isEqualTo("[]\n");
+  }
+
+  @Test
+  void teardownRemovesTheProcButKeepsBuildAndImageAndSucceedsTwice() throws Exception {
+    String b = build("app-td.tar.gz", Map.of("Procfile", "web: echo hi\n"));
+    Path procs = root().resolve("procs");
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, b, 5014, "");
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    runToEnd(yaml);
+    // The server puts proc.yaml inside the proc folder; teardown removes that too.
+    Path dir = runner().layout(plan(yaml)).dir();
+    Path inside = Files.copy(yaml, dir.resolve("proc.yaml"));
+    assertThat(vrun("teardown", inside.toString()).exitCode()).isZero();
+    assertThat(dir).doesNotExist();
+    assertThat(procs).isEmptyDirectory();
+    assertThat(root().resolve("builds").resolve(b)).exists();
+    assertThat(root().resolve("images/busybox/contents/bin/busybox")).exists();
+    assertThat(vrun("teardown", inside.toString()).exitCode()).isZero();
+    assertThat(vrun("teardown", yaml.toString()).exitCode()).isZero();
+  }
+
+  @Test
+  void longProcNamesWork() throws Exception {
+    Path yaml = tmp.resolve("proc.yaml");
+    Fixtures.procYaml(yaml, server, null, 5015, "cmd: echo long-ok\n");
+    Files.writeString(yaml, Files.readString(yaml).replace("app_name: demo", "app_name: " + "a".repeat(200)));
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    assertThat(runToEnd(yaml)).isEqualTo("long-ok\nexit=0");
+  }
+
+  @Test
+  void theImageIsUnpackedOnceWithAPlainResolvConf() throws Exception {
+    Path a = Fixtures.procYaml(tmp.resolve("a.yaml"), server, null, 5016, "cmd: cat /etc/resolv.conf\n");
+    Path b = Fixtures.procYaml(tmp.resolve("b.yaml"), server, null, 5017, "cmd: 'true'\n");
+    int before = server.hits("busybox.tar.gz");
+    assertThat(vrun("setup", a.toString()).exitCode()).isZero();
+    assertThat(vrun("setup", b.toString()).exitCode()).isZero();
+    assertThat(server.hits("busybox.tar.gz")).isEqualTo(before + 1);
+    assertThat(Files.isSymbolicLink(root().resolve("images/busybox/contents/etc/resolv.conf"))).isFalse();
+    assertThat(runToEnd(a)).isEqualTo(Files.readString(Path.of("/etc/resolv.conf")) + "exit=0");
+  }
+}
