@@ -68,7 +68,7 @@ public final class BalancerBench {
       System.out.printf("  %-28s %8.1f ms%n", "stingray (SOAP fake)", perChange(st, changes));
       System.out.printf("  %-28s %8.3f ms%n", "dummy (in memory)", perChange(dm, changes));
 
-      System.out.println(burst + " changes in a row (one node added per change, one SSH connection each):");
+      System.out.println(burst + " changes in a row (one node added per change; the SSH connection is reused between changes):");
       for (var e : List.of(List.of("nginx", ng), List.of("haproxy", hp), List.of("varnish", vn))) {
         Balancer b = (Balancer) e.get(1);
         int n = e.get(0).equals("varnish") ? Math.max(5, burst / 5) : burst;
