@@ -103,7 +103,7 @@ public abstract class SshBalancer implements Balancer {
     ChangeResult.Builder failures = new ChangeResult.Builder();
     List<Set<Node>> seen = new ArrayList<>();
     for (SshTarget t : hosts) {
-      try (SshConnection c = Ssh.connect(t)) {
+      try (SshConnection c = Ssh.pooled(t)) {
         Set<Node> s = read(c, pool);
         Set<Node> nodes = s == null ? Set.of() : s;
         seen.add(nodes);
@@ -165,7 +165,7 @@ public abstract class SshBalancer implements Balancer {
     Pools.checkName(pool);
     ChangeResult.Builder b = new ChangeResult.Builder();
     for (SshTarget t : hosts) {
-      try (SshConnection c = Ssh.connect(t); SshConnection.RemoteLock lock = c.lock(lockFile(), lockTimeout)) {
+      try (SshConnection c = Ssh.pooled(t); SshConnection.RemoteLock lock = c.lock(lockFile(), lockTimeout)) {
         if (changeOn(c, pool, f)) {
           b.updated(t.label());
         } else {

@@ -27,8 +27,43 @@ import vr.common.VrException;
  */
 public final class Ssh {
   private static final Map<String, SshClient> CLIENTS = new ConcurrentHashMap<>();
+  /** Idle connections by target, newest last; kept {@link #IDLE} at most. */
+  private static final Map<SshTarget, java.util.Deque<SshConnection>> IDLE_POOL = new ConcurrentHashMap<>();
+  static final java.time.Duration IDLE = java.time.Duration.ofSeconds(30);
 
   private Ssh() {}
+
+  /**
+   * A connection to {@code t} that returns to a pool when closed, for the next change within
+   * {@link #IDLE}: logging in (key exchange and authentication) costs more than a whole nginx reload, and
+   * a server making many pool changes in a row pays it once. A pooled connection serves one caller at a time.
+   */
+  public static SshConnection pooled(SshTarget t) {
+    java.util.Deque<SshConnection> idle = IDLE_POOL.computeIfAbsent(t, k -> new java.util.ArrayDeque<>());
+    synchronized (idle) {
+      while (!idle.isEmpty()) {
+        SshConnection c = idle.pollLast();
+        if (c.usable(IDLE)) {
+          return c;
+        }
+        c.discard();
+      }
+    }
+    SshConnection c = connect(t);
+    c.poolable(true);
+    return c;
+  }
+
+  /** Puts a pooled connection back for reuse. */
+  static void release(SshConnection c) {
+    java.util.Deque<SshConnection> idle = IDLE_POOL.computeIfAbsent(c.target(), k -> new java.util.ArrayDeque<>());
+    synchronized (idle) {
+      idle.addLast(c);
+      while (idle.size() > 4) {
+        idle.pollFirst().discard();
+      }
+    }
+  }
 
   /** Connects and authenticates; the caller closes the connection. */
   public static SshConnection connect(SshTarget t) {

@@ -27,6 +27,8 @@ public final class SshConnection implements AutoCloseable {
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
   private final SshTarget target;
   private final ClientSession session;
+  private boolean poolable;
+  private long idleSince;
 
   SshConnection(SshTarget target, ClientSession session) {
     this.target = target;
@@ -140,9 +142,28 @@ public final class SshConnection implements AutoCloseable {
     }
   }
 
+  void poolable(boolean p) {
+    poolable = p;
+  }
+
+  /** True when the session is still open and has been idle less than {@code maxIdle}. */
+  boolean usable(Duration maxIdle) {
+    return session.isOpen() && !session.isClosing() && System.nanoTime() - idleSince < maxIdle.toNanos();
+  }
+
+  void discard() {
+    session.close(false);
+  }
+
+  /** Ends the connection, or, for a {@link Ssh#pooled} one that is still healthy, returns it to the pool. */
   @Override
   public void close() {
-    session.close(false);
+    if (poolable && session.isOpen() && !session.isClosing()) {
+      idleSince = System.nanoTime();
+      Ssh.release(this);
+    } else {
+      session.close(false);
+    }
   }
 
   /** A held remote lock; closing it ends the remote holder process. */

@@ -91,6 +91,21 @@ class SshIT {
   }
 
   @Test
+  void aPooledConnectionIsReusedForTheNextChange() {
+    SshTarget t = target(sshd.knownHosts(), false);
+    SshConnection first = Ssh.pooled(t);
+    String pid = first.exec("echo $PPID").stdout();
+    first.close();
+    try (SshConnection second = Ssh.pooled(t)) {
+      assertThat(second).isSameAs(first);
+      assertThat(second.exec("echo $PPID").stdout()).isEqualTo(pid); // the same sshd session process
+      try (SshConnection third = Ssh.pooled(t)) {
+        assertThat(third).isNotSameAs(second); // in use: a second caller gets its own
+      }
+    }
+  }
+
+  @Test
   void aClosedPortIsAClearError() {
     SshTarget t = new SshTarget("127.0.0.1", vr.common.testing.Daemons.freePort(), "root", null, sshd.clientKey(), sshd.knownHosts(), false,
         Duration.ofSeconds(5));

@@ -35,7 +35,7 @@ final class PoolSoap {
     this.url = url;
     this.auth = user == null ? null
         : "Basic " + Base64.getEncoder().encodeToString((user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(15)).build();
   }
 
   /** A SOAP fault: {@code message} is the faultstring (e.g. "Unknown pool"). */

@@ -1,0 +1,76 @@
+package vr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vr.common.cli.Tool;
+
+/** {@code vr.cli pool ...} in-process, with the in-memory balancer. */
+class PoolCommandTest {
+  @TempDir Path tmp;
+
+  Path yaml(String text) throws Exception {
+    Path f = tmp.resolve("balancers.yaml");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void versionAndHelp() {
+    Tool.Result r = Tool.capture(new VrCli(), "--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("vr.cli (vr-suite) ");
+    assertThat(Tool.capture(new VrCli(), "pool", "--help").out()).contains("get", "add", "delete");
+  }
+
+  @Test
+  void noSubcommandIsBadUsage() {
+    Tool.Result r = Tool.capture(new VrCli());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).startsWith("vr.cli: error: a subcommand is required (pool)");
+    assertThat(Tool.capture(new VrCli(), "pool").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void addReportsTheHostsAndGetPrintsNothingForAnEmptyPool() throws Exception {
+    Path f = yaml("BALANCERS: {mem: {BACKEND: dummy}}\n");
+    Tool.Result add = Tool.capture(new VrCli(), "pool", "add", "mem", "web", "10.0.0.1:80", "--balancers", f.toString());
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    assertThat(add.out()).isEqualTo("pool web on mem: updated on memory\n");
+    Tool.Result get = Tool.capture(new VrCli(), "pool", "get", "mem", "web", "--balancers", f.toString());
+    assertThat(get.exitCode()).isZero();
+    assertThat(get.out()).isEmpty(); // each run reads the file afresh: the in-memory pool is gone
+  }
+
+  @Test
+  void badArgumentsExitWithTwoAndOneLine() throws Exception {
+    Path f = yaml("BALANCERS: {mem: {BACKEND: dummy}}\n");
+    Tool.Result badNode = Tool.capture(new VrCli(), "pool", "add", "mem", "web", "10.0.0.1", "--balancers", f.toString());
+    assertThat(badNode.exitCode()).isEqualTo(2);
+    assertThat(badNode.err()).isEqualTo("vr.cli: error: bad node '10.0.0.1': a node must be host:port, not '10.0.0.1'\n");
+    Tool.Result noNodes = Tool.capture(new VrCli(), "pool", "add", "mem", "web", "--balancers", f.toString());
+    assertThat(noNodes.exitCode()).isEqualTo(2);
+    Tool.Result deleteNothing = Tool.capture(new VrCli(), "pool", "delete", "mem", "web", "--balancers", f.toString());
+    assertThat(deleteNothing.exitCode()).isEqualTo(2);
+    assertThat(deleteNothing.err()).contains("give the nodes to delete, or --whole-pool, or --if-empty");
+    Tool.Result unknown = Tool.capture(new VrCli(), "pool", "get", "nope", "web", "--balancers", f.toString());
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).isEqualTo("vr.cli: error: balancers.yaml: no balancer named 'nope'; configured: mem\n");
+    Tool.Result badPool = Tool.capture(new VrCli(), "pool", "get", "mem", "../x", "--balancers", f.toString());
+    assertThat(badPool.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void aBadBalancersFileNamesFileLineAndKey() throws Exception {
+    Path f = yaml("BALANCERS:\n  lb:\n    BACKEND: nginx\n    hosts: 7\n");
+    Tool.Result r = Tool.capture(new VrCli(), "pool", "get", "lb", "web", "--balancers", f.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("vr.cli: error: balancers.yaml line 4: hosts must be a list of strings\n");
+    Tool.Result missing = Tool.capture(new VrCli(), "pool", "get", "lb", "web", "--balancers", tmp.resolve("none.yaml").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).isEqualTo("vr.cli: error: none.yaml: no such file\n");
+  }
+}
