@@ -1,7 +1,7 @@
 # Shared by scripts/test and scripts/quickstart: the Debian packages the suite and its tests need.
 PREREQ_PACKAGES="lxc debootstrap busybox-static supervisor redis-server redis-tools openssh-server openssh-client
 nginx-light varnish haproxy mercurial git socat tmux curl uidmap util-linux iproute2 procps dpkg-dev fakeroot
-maven openjdk-17-jdk-headless"
+maven openjdk-17-jdk-headless hyperfine psmisc"
 # command:package pairs checked after installing
 PREREQ_COMMANDS="lxc-execute:lxc debootstrap:debootstrap busybox:busybox-static supervisord:supervisor
 redis-server:redis-server redis-cli:redis-tools sshd:openssh-server ssh:openssh-client nginx:nginx-light
