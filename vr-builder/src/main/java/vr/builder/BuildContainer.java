@@ -3,8 +3,8 @@ package vr.builder;
 /**
  * Runs vbuild's build script ({@code builder.sh}) in a container on the build's stack, as the build user,
  * with only the app, the buildpacks and the cache mounted. The production implementation is
- * {@link LxcBuildContainer}, on the container layer vr-runner uses ({@code vr.common.container}); running it
- * as a proc through {@code vr.runner.Runner} itself, as the original did, is still to be wired.
+ * {@link LxcBuildContainer}, a proc run through vr-runner's library as in the original; tests also run the
+ * script on the host without a container.
  */
 public interface BuildContainer {
 

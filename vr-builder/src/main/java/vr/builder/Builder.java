@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.UUID;
 import vr.common.InputException;
 import vr.common.VrException;
+import vr.common.fs.Trees;
 import vr.common.cli.Progress;
 import vr.common.fs.Archives;
 import vr.common.fs.FileLock;
+import vr.common.fs.Owner;
 import vr.common.model.BuildData;
 import vr.common.model.Hashing;
 import vr.common.yaml.Yaml;
@@ -168,9 +170,9 @@ public final class Builder {
       Files.createDirectory(cacheRoot.resolve("buildpack_cache"));
     }
     Files.createDirectory(cacheRoot.resolve("meta"));
-    int[] ids = buildUser();
-    Trees.chown(app, ids[0], ids[1]);
-    Trees.chown(cacheRoot, ids[0], ids[1]);
+    Owner user = buildUser();
+    Trees.chown(app, user);
+    Trees.chown(cacheRoot, user);
     Trees.openUp(packsDir);
 
     Path script = scratch.resolve("builder.sh");
@@ -181,7 +183,7 @@ public final class Builder {
     script.toFile().setReadable(true, false);
 
     BuildJob job = new BuildJob(scratch.getFileName().toString(), data.appName(), data.version(), stack, BUILD_USER,
-        ids[0], ids[1], app, cacheRoot, packs.stream().map(Pack::dir).toList(), detect, interactive, script, out);
+        user.uid(), user.gid(), app, cacheRoot, packs.stream().map(Pack::dir).toList(), detect, interactive, script, out);
     return new Prepared(job, appRevision, packs);
   }
 
@@ -320,14 +322,12 @@ public final class Builder {
    * The build user's uid and gid from this host's {@code /etc/passwd}; the stacks vr-suite makes give
    * {@code nobody} the same ids (65534), which is what the files must belong to inside the container.
    */
-  private static int[] buildUser() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-      String[] f = line.split(":");
-      if (f.length > 3 && f[0].equals(BUILD_USER)) {
-        return new int[] {Integer.parseInt(f[2]), Integer.parseInt(f[3])};
-      }
+  private static Owner buildUser() {
+    try {
+      return Owner.resolve(BUILD_USER, null);
+    } catch (InputException e) {
+      throw new VrException("this host has no user " + BUILD_USER + " to build as", e);
     }
-    throw new VrException("this host has no user " + BUILD_USER + " to build as");
   }
 
   /** Packs on all cores into a temp file beside {@code target} and renames it into place; returns its md5. */

@@ -14,6 +14,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -23,6 +24,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import vr.common.VrException;
+import vr.common.fs.Trees;
 
 /** A bare git store driven by JGit: no {@code git} binary needed on the build host. */
 final class GitStore implements RepoStore {
@@ -57,17 +59,85 @@ final class GitStore implements RepoStore {
       Files.createDirectories(dir.getParent());
       Path tmp = dir.resolveSibling("." + dir.getFileName() + ".clone-" + UUID.randomUUID());
       try {
-        Git.cloneRepository().setURI(url).setDirectory(tmp.toFile()).setBare(true).setCloneAllBranches(true)
-            .setTransportConfigCallback(GitStore::fastPacks).setTimeout(NETWORK_TIMEOUT_SECONDS).call().close();
+        if (!cloneLocally(tmp)) {
+          Git.cloneRepository().setURI(url).setDirectory(tmp.toFile()).setBare(true).setCloneAllBranches(true)
+              .setTransportConfigCallback(GitStore::fastPacks).setTimeout(NETWORK_TIMEOUT_SECONDS).call().close();
+        }
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Trees.deleteQuietly(tmp);
       }
+      return;
     } catch (GitAPIException | IOException | RuntimeException e) {
       if (e instanceof VrException v) {
         throw v;
       }
       throw new VrException("cannot fetch git repository " + url + ": " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * The first clone of a repository on a local path, as C git's {@code clone --local} does it: the source's
+   * object files (immutable, named by their content) are hard-linked into the new store, or copied where the
+   * store is on another file system, and a fetch then only writes the refs, since every object it wants is
+   * already there. Packing the objects for a transfer instead cost 5 times GNU tar on a 50 MB app. Returns
+   * false, leaving nothing at {@code tmp}, when the URL is not a plain local repository or anything goes
+   * wrong on the way; the caller then clones normally.
+   */
+  private boolean cloneLocally(Path tmp) {
+    Path source = localGitDir(url);
+    if (source == null) {
+      return false;
+    }
+    try (Repository src = new FileRepositoryBuilder().setGitDir(source.toFile()).setMustExist(true).build();
+        Git git = Git.init().setBare(true).setGitDir(tmp.toFile()).setDirectory(tmp.toFile()).call()) {
+      linkObjects(source.resolve("objects"), tmp.resolve("objects"));
+      git.fetch().setRemote(url).setRefSpecs(REFSPECS).setTimeout(NETWORK_TIMEOUT_SECONDS).call();
+      String head = src.getFullBranch();
+      if (head != null && head.startsWith("refs/heads/")
+          && git.getRepository().exactRef(head) != null) {
+        RefUpdate u = git.getRepository().updateRef(org.eclipse.jgit.lib.Constants.HEAD);
+        u.link(head);
+      }
+      return true;
+    } catch (IOException | GitAPIException | RuntimeException e) {
+      Trees.deleteQuietly(tmp);
+      return false;
+    }
+  }
+
+  /** The git directory of a repository on a local path or {@code file://} URL, or null for anything else. */
+  static Path localGitDir(String url) {
+    String p = url.startsWith("file://") ? url.substring("file://".length()) : url;
+    if (!p.startsWith("/")) {
+      return null;
+    }
+    Path dir = Path.of(p);
+    Path dotGit = dir.resolve(".git");
+    Path gitDir = Files.isDirectory(dotGit) ? dotGit : dir;
+    // A shallow source lacks history the store would need; alternates point at objects we would not link.
+    boolean plain = Files.isDirectory(gitDir.resolve("objects")) && Files.isRegularFile(gitDir.resolve("HEAD"))
+        && !Files.exists(gitDir.resolve("shallow")) && !Files.exists(gitDir.resolve("objects/info/alternates"));
+    return plain ? gitDir : null;
+  }
+
+  /** Hard-links (or copies) loose objects and packs; bookkeeping files (info/, tmp_*, *.keep) stay behind. */
+  private static void linkObjects(Path from, Path to) throws IOException {
+    try (var walk = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+        Path rel = from.relativize(f);
+        String name = f.getFileName().toString();
+        if (rel.startsWith("info") || name.startsWith("tmp_") || name.endsWith(".keep")) {
+          continue;
+        }
+        Path target = to.resolve(rel.toString());
+        Files.createDirectories(target.getParent());
+        try {
+          Files.createLink(target, f);
+        } catch (IOException | UnsupportedOperationException e) {
+          Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
     }
   }
 

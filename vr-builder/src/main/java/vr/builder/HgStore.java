@@ -7,6 +7,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.UUID;
 import vr.common.VrException;
+import vr.common.exec.Exec;
+import vr.common.fs.Trees;
 
 /** A Mercurial store without a working copy ({@code hg clone -U}), driven by the {@code hg} command. */
 final class HgStore implements RepoStore {
@@ -27,18 +29,18 @@ final class HgStore implements RepoStore {
   @Override
   public void update() {
     if (Files.isDirectory(dir.resolve(".hg"))) {
-      Commands.Result r = hg("pull", "-R", dir.toString(), url);
+      Exec.Result r = hg("pull", "-R", dir.toString(), url);
       if (r.exitCode() != 0) {
-        throw new VrException("cannot fetch hg repository " + url + ": " + r.lastLine());
+        throw new VrException("cannot fetch hg repository " + url + ": " + lastLine(r));
       }
       return;
     }
     Path tmp = dir.resolveSibling("." + dir.getFileName() + ".clone-" + UUID.randomUUID());
     try {
       Files.createDirectories(dir.getParent());
-      Commands.Result r = hg("clone", "-U", "--", url, tmp.toString());
+      Exec.Result r = hg("clone", "-U", "--", url, tmp.toString());
       if (r.exitCode() != 0) {
-        throw new VrException("cannot fetch hg repository " + url + ": " + r.lastLine());
+        throw new VrException("cannot fetch hg repository " + url + ": " + lastLine(r));
       }
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -52,7 +54,7 @@ final class HgStore implements RepoStore {
   public String resolve(String rev) {
     // The original's default was tip; a named revision is looked up exactly (no revset syntax from input).
     String r = rev == null || rev.isBlank() ? "tip" : rev.strip();
-    Commands.Result res = hg("log", "-R", dir.toString(), "-r", "present(" + quote(r) + ")", "--template", "{node}\\n");
+    Exec.Result res = hg("log", "-R", dir.toString(), "-r", "present(" + quote(r) + ")", "--template", "{node}\\n");
     String node = res.stdout().strip();
     if (res.exitCode() != 0 || !node.matches("[0-9a-f]{40}")) {
       throw new VrException("hg repository " + url + " has no version '" + r + "' (not a tag, branch or revision)");
@@ -62,10 +64,10 @@ final class HgStore implements RepoStore {
 
   @Override
   public void export(String revision, Path dest) {
-    Commands.Result r = hg("--config", "ui.archivemeta=false", "archive", "-R", dir.toString(), "-r", revision,
+    Exec.Result r = hg("--config", "ui.archivemeta=false", "archive", "-R", dir.toString(), "-r", revision,
         "-t", "files", "--", dest.toString());
     if (r.exitCode() != 0) {
-      throw new VrException("cannot export " + url + " at " + revision + ": " + r.lastLine());
+      throw new VrException("cannot export " + url + " at " + revision + ": " + lastLine(r));
     }
     try {
       Files.createDirectories(dest); // an empty revision archives to nothing
@@ -79,10 +81,18 @@ final class HgStore implements RepoStore {
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
-  private static Commands.Result hg(String... args) {
+  private static Exec.Result hg(String... args) {
     List<String> cmd = new java.util.ArrayList<>(List.of("hg", "--noninteractive"));
     cmd.addAll(List.of(args));
     // HGPLAIN: no user aliases, pagers or localised messages change what we run or parse.
-    return Commands.run(cmd, java.util.Map.of("HGPLAIN", "1"));
+    return Exec.of(cmd).env("HGPLAIN", "1").capture();
+  }
+
+  /** The last line hg printed (stderr first): what a one-line error should quote. */
+  private static String lastLine(Exec.Result r) {
+    String s = r.stderr().isBlank() ? r.stdout() : r.stderr();
+    String[] lines = s.strip().split("\\R");
+    String last = lines[lines.length - 1].strip();
+    return last.isEmpty() ? "exit status " + r.exitCode() : last;
   }
 }

@@ -3,70 +3,65 @@ package vr.builder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import vr.common.InputException;
 import vr.common.VrException;
-import vr.common.container.ContainerNames;
-import vr.common.container.ContainerSpec;
+import vr.common.cli.Progress;
 import vr.common.container.ContainerSpec.Mount;
 import vr.common.container.Lxc;
 import vr.common.fs.VrPaths;
+import vr.common.model.ProcData;
+import vr.runner.Extras;
+import vr.runner.ProcPlan;
+import vr.runner.Runner;
 
 /**
- * Runs the build script in an LXC container: the stack image (unpacked once under {@code /apps/images}) as
- * the read-only lower layer, a throwaway upper layer in the build's scratch dir, and bind mounts of only the
- * app ({@code /app}), the cache ({@code /cache}) and each buildpack ({@code /buildpacks/<n>}); the script
- * runs as the build user ({@code lxc.init.uid}) with the host's network, as procs do.
+ * Runs the build script as a proc through vr-runner's library ({@link Runner}), as the original ran its
+ * build through {@code vrun setup/run/teardown}: the stack image is downloaded (http, https, file or a path),
+ * md5-checked and unpacked once into {@code images/<name>/contents}, shared with every proc on the host; the
+ * build gets a proc folder of its own under {@code procs/} with the script in its read-only top layer, the
+ * exported app mounted at {@code /app}, the cache at {@code /cache} and each buildpack at
+ * {@code /buildpacks/<n>}; it runs as the build user with the host's network; the proc is torn down whatever
+ * happens.
  */
 public final class LxcBuildContainer implements BuildContainer {
-  private final Lxc lxc;
-  private final VrPaths paths;
+  /** The build proc's config name and proc name: {@code <app>-<version>-build-<id>-build-0}. */
+  static final String BUILD = "build";
+
+  private final Runner runner;
 
   public LxcBuildContainer() {
     this(Lxc.host(), VrPaths.fromEnvironment());
   }
 
   public LxcBuildContainer(Lxc lxc, VrPaths paths) {
-    this.lxc = lxc;
-    this.paths = paths;
+    this.runner = new Runner(paths, lxc, Progress.auto(), Map.of());
   }
 
   @Override
   public int run(BuildJob job) {
-    Path contents = StackImages.ensure(paths, job.stack());
-    Path work = job.app().getParent().resolve("container");
-    ContainerSpec.Builder b = ContainerSpec.builder(ContainerNames.of("vbuild-" + job.name()), work.resolve("lxc"))
-        .lower(contents)
-        .upper(work.resolve("rootfs").resolve("upper"))
-        .mount(Mount.bind(job.app(), BuildJob.APP_INSIDE, false))
-        .mount(Mount.bind(job.cacheRoot(), BuildJob.CACHE_INSIDE, false))
-        .mount(Mount.bindFile(job.script(), BuildJob.SCRIPT_INSIDE, true, false))
-        .user(job.uid(), job.gid())
-        .cwd("/")
-        .command("/bin/sh", BuildJob.SCRIPT_INSIDE);
-    for (int i = 0; i < job.buildpacks().size(); i++) {
-      b.mount(Mount.bind(job.buildpacks().get(i), BuildJob.BUILDPACKS_INSIDE + "/" + (i + 1), false));
-    }
-    for (Map.Entry<String, String> e : job.scriptEnv().entrySet()) {
-      b.env(e.getKey(), e.getValue());
-    }
-    if (job.interactive()) {
-      String term = System.getenv("TERM");
-      b.env("TERM", term == null || term.isBlank() ? "xterm" : term);
-    }
-    ContainerSpec spec = b.build();
+    ProcPlan plan = ProcPlan.check(procData(job), runner.paths(), LxcBuildContainer::stackError);
+    Extras extras = extras(job);
     try {
-      if (job.interactive()) {
-        return lxc.runInheritingIo(spec);
-      }
-      Process p = lxc.start(spec, new ProcessBuilder().redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
-      try (InputStream in = p.getInputStream()) {
-        byte[] buf = new byte[8192];
-        for (int n; (n = in.read(buf)) > 0; ) {
-          job.out().write(buf, 0, n);
-          job.out().flush(); // compile output appears as it happens
-        }
+      runner.setup(plan, LxcBuildContainer::stackError, extras);
+      return job.interactive() ? shell(job, plan, extras) : build(job, plan, extras);
+    } finally {
+      runner.teardown(plan);
+    }
+  }
+
+  private int build(BuildJob job, ProcPlan plan, Extras extras) {
+    ProcessBuilder pb = new ProcessBuilder().redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Process p = runner.start(plan, extras, pb);
+    try (InputStream in = p.getInputStream()) {
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        job.out().write(buf, 0, n);
+        job.out().flush(); // compile output appears as it happens
       }
       return p.waitFor();
     } catch (IOException e) {
@@ -75,12 +70,55 @@ public final class LxcBuildContainer implements BuildContainer {
       Thread.currentThread().interrupt();
       throw new VrException("interrupted while building", e);
     } finally {
-      lxc.remove(spec);
-      try {
-        Trees.delete(work);
-      } catch (IOException e) {
-        // the scratch dir is removed by the builder anyway
-      }
+      runner.stop(plan);
     }
+  }
+
+  /**
+   * The shell shares this process's terminal. (LXC's console, {@code lxc-start -F}, was tried for job control:
+   * the shell, running as the build user, still got no controlling terminal, and LXC flushed what was typed
+   * before the console was up; so job control stays off.)
+   */
+  private int shell(BuildJob job, ProcPlan plan, Extras extras) {
+    return runner.run(plan, extras);
+  }
+
+  /** The build as a proc.yaml would describe it: no build tarball, the script as its command, port 0. */
+  static ProcData procData(BuildJob job) {
+    Map<String, Object> env = new LinkedHashMap<>(job.scriptEnv());
+    env.remove("PATH"); // the runner sets the container's PATH
+    if (job.interactive()) {
+      String term = System.getenv("TERM");
+      env.put("TERM", term == null || term.isBlank() ? "xterm" : term);
+    }
+    Stack stack = job.stack();
+    return new ProcData(namePart(job.appName()), null, null, null, null, BUILD, env, null, 0,
+        namePart(job.version()), namePart(job.name()), Map.of(), Integer.toString(job.uid()),
+        Integer.toString(job.gid()), BUILD, "/bin/sh " + BuildJob.SCRIPT_INSIDE, null, null, null, stack.url(),
+        stack.name(), stack.md5(), List.of(), null, null, Map.of());
+  }
+
+  private static Extras extras(BuildJob job) {
+    List<Mount> mounts = new ArrayList<>();
+    mounts.add(Mount.bind(job.cacheRoot(), BuildJob.CACHE_INSIDE, false));
+    for (int i = 0; i < job.buildpacks().size(); i++) {
+      mounts.add(Mount.bind(job.buildpacks().get(i), BuildJob.BUILDPACKS_INSIDE + "/" + (i + 1), false));
+    }
+    try {
+      byte[] script = Files.readAllBytes(job.script());
+      return new Extras(List.of(new Extras.ExtraFile(BuildJob.SCRIPT_INSIDE, script, true)), mounts, job.app());
+    } catch (IOException e) {
+      throw new VrException("cannot read the build script " + job.script() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A proc name's parts may not hold '-', '/' or blanks; a version such as {@code release/1.0-rc1} may. */
+  static String namePart(String s) {
+    return s == null ? null : s.replaceAll("[-/\\s\\x00]", "_");
+  }
+
+  /** The stack keys were checked when the app.yaml was read; what the runner still refuses is named here. */
+  private static InputException stackError(String key, String what) {
+    return new InputException("the build's stack: " + key + " " + what);
   }
 }

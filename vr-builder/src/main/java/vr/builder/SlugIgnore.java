@@ -11,6 +11,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import vr.common.VrException;
+import vr.common.fs.Trees;
 
 /**
  * Applies an app's {@code .slugignore} after compile and before packing, as the original did: one glob per

@@ -10,6 +10,8 @@
 # Results in VBUILD_META: buildpack (the one chosen), compile.log, compile-status (written once compile has
 # ended: the post-build flag), release.yaml, no-detect (when no buildpack detected the app).
 set -u
+# The runner gives a proc with port 0 no PORT at all; buildpacks are promised PORT=0, as in the original.
+PORT=0; export PORT
 app=$VBUILD_APP cache=$VBUILD_CACHE meta=$VBUILD_META packs=$VBUILD_BUILDPACKS
 
 # ENV_DIR holds one file per config var (Heroku's v2 contract); builds have none yet.

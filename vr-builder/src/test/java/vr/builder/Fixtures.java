@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import vr.common.exec.Exec;
+import vr.common.fs.Trees;
 
 /** Test repositories: git and hg repos made from the apps and buildpacks in test resources. */
 final class Fixtures {
@@ -105,7 +107,7 @@ final class Fixtures {
 
   /** Runs a command in {@code dir}, returns stdout, fails the test on a non-zero exit. */
   static String run(Path dir, String... cmd) {
-    Commands.Result r = Commands.run(List.of(cmd), Map.of("HGPLAIN", "1", "GIT_CONFIG_NOSYSTEM", "1"), dir);
+    Exec.Result r = Exec.of(List.of(cmd)).env(Map.of("HGPLAIN", "1", "GIT_CONFIG_NOSYSTEM", "1")).dir(dir).capture();
     if (r.exitCode() != 0) {
       throw new AssertionError(String.join(" ", cmd) + " failed: " + r.stderr() + r.stdout());
     }

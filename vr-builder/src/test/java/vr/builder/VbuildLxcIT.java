@@ -77,9 +77,54 @@ class VbuildLxcIT {
         .containsEntry("env.txt", "HOME=/app PORT=0\n");
     List<String> mounts = new ArrayList<>(files.get("mounts.txt").lines().toList());
     mounts.removeIf(m -> m.equals("/") || m.startsWith("/proc") || m.startsWith("/sys") || m.startsWith("/dev"));
-    assertThat(mounts).containsExactlyInAnyOrder("/app", "/cache", "/buildpacks/1", BuildJob.SCRIPT_INSIDE);
+    // The host's /etc/hosts and /etc/resolv.conf come with every proc the runner makes; nothing else of the host.
+    assertThat(mounts).containsExactlyInAnyOrder("/app", "/cache", "/buildpacks/1", "/etc/hosts", "/etc/resolv.conf");
     assertThat(Fixtures.read(out.resolve("compile.log"))).contains("probe: compiled in /app");
     assertThat(Yaml.load(out.resolve("build_result.yaml")).string("image_name")).isEqualTo("busybox_1");
+    assertThat(vrRoot.resolve("procs").toFile().list()).as("the build proc is torn down").isEmpty();
+  }
+
+  /** What scripts/quickstart does: the stack comes over http, downloaded, md5-checked and unpacked once. */
+  @Test
+  void buildsOnAStackImageServedOverHttpDownloadedOnceAndSharedWithProcs() throws Exception {
+    Path app = Fixtures.gitRepo(Fixtures.resource("apps/shellapp"), repos.resolve("shellapp"));
+    Path probe = Fixtures.buildpack("probepack", repos);
+    String md5 = vr.common.fs.Downloads.md5(busybox);
+    try (FileServer server = new FileServer(busybox.getParent())) {
+      Path yaml = tmp.resolve("http.yaml");
+      Fixtures.write(yaml, Fixtures.appYaml("shellapp", "git", app, "main", List.of(probe.toString()), true)
+          + "image_url: " + server.url(busybox.getFileName().toString()) + "\nimage_name: busybox_http\n"
+          + "image_md5: '" + md5 + "'\n");
+
+      Run first = vbuild("build", "-o", out.toString(), yaml.toString());
+      assertThat(first.code()).as(first.out() + first.err()).isZero();
+      Run second = vbuild("build", "-o", out.toString(), yaml.toString());
+      assertThat(second.code()).as(second.out() + second.err()).isZero();
+
+      assertThat(server.hits(busybox.getFileName().toString())).as("downloaded once").isEqualTo(1);
+      assertThat(vrRoot.resolve("images/busybox_http/contents/bin/busybox")).exists();
+      assertThat(BuilderHostIT.tarball(out.resolve("build.tar.gz"))).containsEntry("uid.txt", "65534\n");
+      assertThat(Yaml.load(out.resolve("build_result.yaml")).string("image_url"))
+          .isEqualTo(server.url(busybox.getFileName().toString()));
+    }
+  }
+
+  @Test
+  void aStackImageWithTheWrongMd5FailsTheBuildWithOneLine() throws Exception {
+    Path app = Fixtures.gitRepo(Fixtures.resource("apps/shellapp"), repos.resolve("shellapp"));
+    Path probe = Fixtures.buildpack("probepack", repos);
+    try (FileServer server = new FileServer(busybox.getParent())) {
+      Path yaml = tmp.resolve("bad.yaml");
+      Fixtures.write(yaml, Fixtures.appYaml("shellapp", "git", app, "main", List.of(probe.toString()), true)
+          + "image_url: " + server.url(busybox.getFileName().toString()) + "\nimage_name: busybox_bad\n"
+          + "image_md5: ffffffffffffffffffffffffffffffff\n");
+
+      Run r = vbuild("build", "-o", out.toString(), yaml.toString());
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+      assertThat(r.err()).contains("md5").hasLineCount(1);
+      assertThat(vrRoot.resolve("images/busybox_bad/contents")).doesNotExist();
+      assertThat(out.resolve("build.tar.gz")).doesNotExist();
+    }
   }
 
   @Test

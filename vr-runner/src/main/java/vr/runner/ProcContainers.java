@@ -36,7 +36,7 @@ final class ProcContainers {
         .env("PATH", PATH)
         .command(command);
     // An uptest must not change the app under the running proc.
-    b.mount(Mount.bind(layout.app(), "/app", kind == Kind.UPTEST));
+    b.mount(Mount.bind(extras.app() != null ? extras.app() : layout.app(), "/app", kind == Kind.UPTEST));
     for (ProcData.Volume v : plan.proc().volumes()) {
       b.mount(Mount.bind(Path.of(v.outside()), v.inside(), false));
     }

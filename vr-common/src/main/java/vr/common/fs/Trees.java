@@ -1,4 +1,4 @@
-package vr.builder;
+package vr.common.fs;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -11,12 +11,16 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
-/** Directory-tree chores: copy keeping links and modes, delete, change owners and modes. Never follows links. */
-final class Trees {
+/**
+ * Directory-tree chores for build and proc directories: copy keeping links and modes, delete (also trees an
+ * unprivileged build left without write permission), change owners and modes. Never follows symlinks, so a
+ * link in an app cannot lead any of these outside the tree.
+ */
+public final class Trees {
   private Trees() {}
 
   /** Copies {@code src} to {@code dest} (which must not exist): symlinks as links, modes kept. */
-  static void copy(Path src, Path dest) throws IOException {
+  public static void copy(Path src, Path dest) throws IOException {
     Files.walkFileTree(src, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
@@ -34,7 +38,8 @@ final class Trees {
     });
   }
 
-  static void delete(Path root) throws IOException {
+  /** Deletes {@code root} and everything under it; nothing to do when it does not exist. */
+  public static void delete(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -68,7 +73,8 @@ final class Trees {
     });
   }
 
-  static void deleteQuietly(Path root) {
+  /** {@link #delete} for clean-up paths, where a failure must not hide the error being handled. */
+  public static void deleteQuietly(Path root) {
     try {
       delete(root);
     } catch (IOException e) {
@@ -77,7 +83,9 @@ final class Trees {
   }
 
   /** {@code chown -hR uid:gid root}. */
-  static void chown(Path root, int uid, int gid) throws IOException {
+  public static void chown(Path root, Owner owner) throws IOException {
+    int uid = owner.uid();
+    int gid = owner.gid();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
@@ -99,7 +107,7 @@ final class Trees {
   }
 
   /** {@code chmod -R a+rwX}: buildpacks may write into their own directory (the original's issue #178). */
-  static void openUp(Path root) throws IOException {
+  public static void openUp(Path root) throws IOException {
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
