@@ -34,7 +34,7 @@ import vr.common.cli.Progress;
  */
 public final class Archives {
   /** Default deflate level of {@link #createTarGz}: see docs/performance.md for the measurements behind it. */
-  static final int PACK_LEVEL = 6;
+  static final int PACK_LEVEL = 4;
   static final int PACK_BLOCK = 1 << 20;
 
   private Archives() {}

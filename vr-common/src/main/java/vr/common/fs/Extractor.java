@@ -55,14 +55,15 @@ final class Extractor {
    * {@code tar}, whose single process does all of it while gzip inflates.
    */
   private static final int HELPERS = 2;
-  private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  /** Files at least this large are written with O_DIRECT (see {@link FileSink}); -1 disables it. */
+  static final long DIRECT_MIN = Long.getLong("vr.untar.directMin", 256 * 1024);
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
   private enum Kind { DIR, FILE, SYMLINK, HARDLINK, CHAR, BLOCK, FIFO }
 
   /** One step for the writer; a file larger than a batch is split into several FILE ops (first..last). */
   private record Op(Kind kind, String name, int mode, FileTime mtime, int uid, int gid, String link,
-      int major, int minor, int off, int len, boolean first, boolean last) {}
+      int major, int minor, int off, int len, boolean first, boolean last, long size) {}
 
   private static final class Batch {
     final byte[] data = new byte[BATCH_BYTES];
@@ -92,7 +93,9 @@ final class Extractor {
   private final List<Op> dirMeta = new ArrayList<>();
   private final List<String> implicitDirs = new ArrayList<>();
   private final FileAttribute<?>[] createAttrs = new FileAttribute<?>[512];
-  private FileChannel open;
+  private FileSink open;
+  /** Whether the target's filesystem takes O_DIRECT (probed once). */
+  private final boolean directOk;
   private final AtomicReference<Throwable> error = new AtomicReference<>();
   private volatile Throwable writerError;
   private final ExecutorService helpers;
@@ -117,6 +120,7 @@ final class Extractor {
     this.myGid = (Integer) Files.getAttribute(probe, "unix:gid", NOFOLLOW);
     Files.delete(probe);
     this.isRoot = myUid == 0;
+    this.directOk = DIRECT_MIN >= 0 && probeDirect(this.root.resolve(".vr-probe-direct"));
     for (int i = 0; i < BATCHES; i++) {
       free.add(new Batch());
     }
@@ -126,6 +130,24 @@ final class Extractor {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  private static boolean probeDirect(Path probe) {
+    try {
+      FileSink s = FileSink.direct(probe, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      byte[] b = new byte[10];
+      s.write(b, 0, b.length);
+      s.close();
+      return Files.size(probe) == b.length;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    } finally {
+      try {
+        Files.deleteIfExists(probe);
+      } catch (IOException ignored) {
+        // a leftover probe is removed with the temp dir on failure, or stays harmlessly
+      }
+    }
   }
 
   /** Device nodes and fifos skipped because we are not root. */
@@ -187,10 +209,10 @@ final class Extractor {
       int gid = (int) e.getLongGroupId();
       Op op;
       if (e.isDirectory()) {
-        op = new Op(Kind.DIR, name, mode, mtime, uid, gid, null, 0, 0, 0, 0, true, true);
+        op = new Op(Kind.DIR, name, mode, mtime, uid, gid, null, 0, 0, 0, 0, true, true, 0);
         symlinks.remove(name);
       } else if (e.isSymbolicLink()) {
-        op = new Op(Kind.SYMLINK, name, mode, mtime, uid, gid, e.getLinkName(), 0, 0, 0, 0, true, true);
+        op = new Op(Kind.SYMLINK, name, mode, mtime, uid, gid, e.getLinkName(), 0, 0, 0, 0, true, true, 0);
         symlinks.add(name);
       } else if (e.isLink()) {
         String target = safeName(e.getLinkName());
@@ -198,7 +220,7 @@ final class Extractor {
           throw new VrException("unsafe archive entry '" + raw + "': hard link to the target directory itself");
         }
         checkNoSymlinkAbove(target, e.getLinkName());
-        op = new Op(Kind.HARDLINK, name, mode, mtime, uid, gid, target, 0, 0, 0, 0, true, true);
+        op = new Op(Kind.HARDLINK, name, mode, mtime, uid, gid, target, 0, 0, 0, 0, true, true, 0);
         if (symlinks.contains(target)) {
           symlinks.add(name); // a hard link to a symlink is a symlink
         } else {
@@ -206,14 +228,15 @@ final class Extractor {
         }
       } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
         Kind k = e.isCharacterDevice() ? Kind.CHAR : e.isBlockDevice() ? Kind.BLOCK : Kind.FIFO;
-        op = new Op(k, name, mode, mtime, uid, gid, null, e.getDevMajor(), e.getDevMinor(), 0, 0, true, true);
+        op = new Op(k, name, mode, mtime, uid, gid, null, e.getDevMajor(), e.getDevMinor(), 0, 0, true, true, 0);
         symlinks.remove(name);
       } else if (e.isFile()) {
         symlinks.remove(name);
-        long remaining = e.isSparse() ? e.getRealSize() : e.getSize();
+        long size = e.isSparse() ? e.getRealSize() : e.getSize();
+        long remaining = size;
         boolean first = true;
         if (remaining == 0) {
-          batch = add(batch, new Op(Kind.FILE, name, mode, mtime, uid, gid, null, 0, 0, batch.used, 0, true, true));
+          batch = add(batch, new Op(Kind.FILE, name, mode, mtime, uid, gid, null, 0, 0, batch.used, 0, true, true, 0));
         }
         while (remaining > 0) {
           if (batch.used == BATCH_BYTES) {
@@ -225,7 +248,7 @@ final class Extractor {
             throw new EOFException("archive ends in the middle of '" + raw + "'");
           }
           remaining -= n;
-          Op chunk = new Op(Kind.FILE, name, mode, mtime, uid, gid, null, 0, 0, batch.used, n, first, remaining == 0);
+          Op chunk = new Op(Kind.FILE, name, mode, mtime, uid, gid, null, 0, 0, batch.used, n, first, remaining == 0, size);
           batch.used += n;
           batch = add(batch, chunk);
           first = false;
@@ -426,11 +449,7 @@ final class Extractor {
 
   private void closeOpen() {
     if (open != null) {
-      try {
-        open.close();
-      } catch (IOException ignored) {
-        // failing anyway
-      }
+      open.abandon();
       open = null;
     }
   }
@@ -476,32 +495,27 @@ final class Extractor {
     Path p = path(op.name);
     if (op.first) {
       parent(op.name);
-      FileAttribute<?> attr = createAttr(op.mode & 0777);
       try {
-        open = FileChannel.open(p, CREATE, attr);
+        open = sink(p, op);
       } catch (FileAlreadyExistsException x) {
         removeExisting(p, op.name);
-        open = FileChannel.open(p, CREATE, attr);
+        open = sink(p, op);
       }
     }
     if (op.first && op.last) {
       // A whole file in this batch: a helper writes it, closes it and sets its metadata. Its name is already
       // taken (O_EXCL above), so later entries see it exactly as if it had been written here.
-      FileChannel ch = open;
+      FileSink sink = open;
       open = null;
       batch.users.incrementAndGet();
       running.add(helpers.submit(() -> {
         try {
-          write(ch, batch.data, op.off, op.len);
-          ch.close();
+          sink.write(batch.data, op.off, op.len);
+          sink.close();
           meta(p, op, false);
         } catch (Throwable t) {
           error.compareAndSet(null, t);
-          try {
-            ch.close();
-          } catch (IOException ignored) {
-            // failing anyway
-          }
+          sink.abandon();
         } finally {
           release(batch);
         }
@@ -510,21 +524,18 @@ final class Extractor {
       return;
     }
     // A file spanning batches is written here, in order.
-    write(open, batch.data, op.off, op.len);
+    open.write(batch.data, op.off, op.len);
     if (op.last) {
-      open.close();
+      FileSink s = open;
       open = null;
+      s.close();
       meta(p, op, false);
     }
   }
 
-  private static void write(FileChannel ch, byte[] data, int off, int len) throws IOException {
-    if (len > 0) {
-      ByteBuffer b = ByteBuffer.wrap(data, off, len);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-    }
+  private FileSink sink(Path p, Op op) throws IOException {
+    FileAttribute<?> attr = createAttr(op.mode & 0777);
+    return directOk && op.size >= DIRECT_MIN ? FileSink.direct(p, attr) : FileSink.buffered(p, attr);
   }
 
   private FileAttribute<?> createAttr(int perms) {
