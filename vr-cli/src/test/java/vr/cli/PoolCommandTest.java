@@ -30,7 +30,7 @@ class PoolCommandTest {
   void noSubcommandIsBadUsage() {
     Tool.Result r = Tool.capture(new VrCli());
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).startsWith("vr.cli: error: a subcommand is required (pool)");
+    assertThat(r.err()).startsWith("vr.cli: error: a subcommand is required (pool, supervisor)");
     assertThat(Tool.capture(new VrCli(), "pool").exitCode()).isEqualTo(2);
   }
 
