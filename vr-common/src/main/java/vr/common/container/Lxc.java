@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import vr.common.VrException;
+import vr.common.fs.Trees;
 
 /**
  * Runs {@link ContainerSpec}s with LXC 5's {@code lxc-execute}: the caller's process (or one that
@@ -181,7 +182,7 @@ public final class Lxc {
   /** Stops the container and deletes its config dir. */
   public void remove(ContainerSpec spec) {
     stop(spec.name());
-    deleteTree(spec.containerDir());
+    Trees.deleteOrFail(spec.containerDir());
   }
 
   /** Every cgroup dir LXC made for {@code name}: {@code lxc.payload.<name>[-n]} and {@code lxc.monitor.<name>[-n]}. */
@@ -243,19 +244,6 @@ public final class Lxc {
           sleep(20);
         }
       }
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      throw new VrException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
   }
 
