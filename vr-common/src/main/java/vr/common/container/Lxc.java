@@ -84,7 +84,11 @@ public final class Lxc {
     return a;
   }
 
-  /** Prepares and starts {@code spec}; the caller sets up stdio on {@code pb} (its command is replaced). */
+  /**
+   * Prepares and starts {@code spec}; the caller sets up stdio on {@code pb} (its command is replaced). A
+   * ProcessBuilder rather than {@code Exec}: callers need the live process (to stream its output, wait with
+   * their own timeout and then {@link #stop} the container).
+   */
   public Process start(ContainerSpec spec, ProcessBuilder pb) {
     prepare(spec);
     pb.command(argv(spec));
@@ -99,6 +103,7 @@ public final class Lxc {
 
   /** Runs {@code spec} to its end with the caller's stdio; returns the command's exit status. */
   public int runInheritingIo(ContainerSpec spec) {
+    // Inherited stdio (not Exec's pumps): the command talks to the caller's terminal or supervisord's pipes.
     Process p = start(spec, new ProcessBuilder().inheritIO());
     try {
       return p.waitFor();
@@ -123,6 +128,7 @@ public final class Lxc {
     a.add(lxcExecute().replace("lxc-execute", "lxc-start"));
     a.addAll(List.of("-F", "-P", spec.lxcPath().toString(), "-n", spec.name(), "--"));
     a.addAll(spec.command());
+    // Inherited stdio (not Exec's pumps): lxc-start needs the real terminal to proxy the console.
     ProcessBuilder pb = new ProcessBuilder(a).inheritIO();
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
