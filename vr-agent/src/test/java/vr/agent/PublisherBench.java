@@ -20,6 +20,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Transaction;
+import vr.common.fs.Trees;
 import vr.common.supervisor.Host;
 import vr.common.supervisor.SupervisorClient;
 import vr.common.testing.Daemons;
@@ -96,7 +97,7 @@ public final class PublisherBench {
             rss[0] / 1024, rss[1] / 1024);
       }
     } finally {
-      deleteTree(tmp);
+      Trees.deleteQuietly(tmp);
     }
   }
 
@@ -286,14 +287,5 @@ public final class PublisherBench {
       Daemons.sleep(50);
     }
     throw new IllegalStateException(name + " never ran");
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var s = Files.walk(dir)) {
-      s.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vr.builder.cli.VbuildCommand;
 import vr.common.container.Lxc;
 import vr.common.fs.VrPaths;
+import vr.common.testing.FileServer;
 import vr.common.testing.Prereqs;
 import vr.common.testing.Stacks;
 import vr.common.yaml.Yaml;

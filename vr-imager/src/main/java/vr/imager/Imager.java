@@ -2,13 +2,9 @@ package vr.imager;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,6 +16,7 @@ import vr.common.cli.Progress;
 import vr.common.fs.Archives;
 import vr.common.fs.Downloads;
 import vr.common.fs.FileLock;
+import vr.common.fs.Trees;
 import vr.common.fs.VrPaths;
 
 /**
@@ -104,7 +101,7 @@ public final class Imager {
         throw new VrException("provisioning script " + job.scriptName() + " failed with exit status " + status
             + "; no image written; its output is in " + log);
       }
-      deleteTree(scriptDir);
+      Trees.deleteOrFail(scriptDir);
       resolv.restore();
       notes.accept("packing " + image.getFileName());
       Archives.createTarGz(rootfs, image, progress);
@@ -233,45 +230,10 @@ public final class Imager {
       }
     }
     try {
-      deleteTree(tmp);
+      // Trees.delete tolerates entries that vanish meanwhile: a shutdown hook may be removing the same tree.
+      Trees.deleteOrFail(tmp);
     } catch (VrException e) {
       notes.accept("warning: " + e.getMessage());
-    }
-  }
-
-  /** Deletes a tree without following links (an image may link anywhere). */
-  static void deleteTree(Path root) {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      // deleteIfExists and a tolerant visitFileFailed: a shutdown hook may be removing the same tree.
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          Files.deleteIfExists(f);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-          if (e instanceof java.nio.file.NoSuchFileException) {
-            return FileVisitResult.CONTINUE;
-          }
-          throw e;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
-            throw e;
-          }
-          Files.deleteIfExists(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      throw new VrException("cannot remove " + root + ": " + e.getMessage(), e);
     }
   }
 }

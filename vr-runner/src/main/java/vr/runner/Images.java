@@ -10,6 +10,7 @@ import vr.common.cli.Progress;
 import vr.common.fs.Archives;
 import vr.common.fs.Downloads;
 import vr.common.fs.FileLock;
+import vr.common.fs.Trees;
 import vr.common.fs.VrPaths;
 
 /**
@@ -76,7 +77,7 @@ public final class Images {
 
   private static void deleteQuietly(Path p) {
     if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      Trees.delete(p);
+      Trees.deleteOrFail(p);
     }
   }
 }

@@ -3,11 +3,12 @@ package vr.runner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import vr.common.VrException;
+import vr.common.exec.Exec;
 
 /**
  * Host mounts under a proc folder. Containers mount inside their own namespaces, so normally there are none;
@@ -38,17 +39,10 @@ final class Mounts {
 
   static void unmountUnder(Path dir) {
     for (Path mp : under(dir)) {
-      try {
-        Process p = new ProcessBuilder("umount", "-l", mp.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-          throw new VrException("cannot unmount " + mp + ": " + out.strip());
-        }
-      } catch (IOException e) {
-        throw new VrException("cannot unmount " + mp + ": " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new VrException("interrupted while unmounting " + mp);
+      Exec.Result r = Exec.of("umount", "-l", mp.toString()).timeout(Duration.ofSeconds(30)).capture();
+      if (!r.ok()) {
+        String why = r.timedOut() ? "umount timed out" : (r.stderr() + r.stdout()).strip();
+        throw new VrException("cannot unmount " + mp + ": " + why);
       }
     }
   }

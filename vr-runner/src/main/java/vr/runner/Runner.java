@@ -12,6 +12,7 @@ import vr.common.VrException;
 import vr.common.cli.Progress;
 import vr.common.container.ContainerSpec;
 import vr.common.container.Lxc;
+import vr.common.fs.Trees;
 import vr.common.fs.VrPaths;
 
 /**
@@ -109,7 +110,7 @@ public final class Runner {
       return lxc.runInheritingIo(spec);
     } finally {
       lxc.remove(spec);
-      Trees.delete(spec.upper().getParent());
+      Trees.deleteOrFail(spec.upper().getParent());
     }
   }
 
@@ -128,7 +129,7 @@ public final class Runner {
       lxc.stop(name);
     }
     Mounts.unmountUnder(layout.dir());
-    Trees.delete(layout.dir());
+    Trees.deleteOrFail(layout.dir());
   }
 
   private static List<String> containersIn(Path lxcPath) {

@@ -16,6 +16,7 @@ import vr.common.container.Lxc;
 import vr.common.fs.Archives;
 import vr.common.fs.Downloads;
 import vr.common.fs.FileLock;
+import vr.common.fs.Trees;
 import vr.common.fs.VrPaths;
 import vr.common.model.ProcData;
 
@@ -71,16 +72,16 @@ final class Setup {
           ProcContainers.runCommand()));
     } catch (IOException e) {
       if (created) {
-        Trees.delete(layout.dir());
+        Trees.deleteOrFail(layout.dir());
       }
       throw new VrException("setup of " + plan.name() + " failed: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       if (created) {
-        Trees.delete(layout.dir());
+        Trees.deleteOrFail(layout.dir());
       }
       throw e;
     } finally {
-      Trees.delete(stage);
+      Trees.deleteOrFail(stage);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import vr.common.VrException;
 import vr.common.container.ContainerSpec;
 import vr.common.container.Lxc;
+import vr.common.fs.Trees;
 
 /**
  * {@code vrun uptest}: every file in the app's {@code uptests/<proc name>/} (not starting with a dot), in name
@@ -85,7 +86,7 @@ final class Uptests {
       throw new VrException("interrupted while running uptest " + name);
     } finally {
       lxc.remove(spec);
-      Trees.delete(spec.upper().getParent());
+      Trees.deleteOrFail(spec.upper().getParent());
     }
   }
 

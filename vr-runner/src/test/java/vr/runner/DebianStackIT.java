@@ -21,6 +21,7 @@ import vr.common.container.Lxc;
 import vr.common.fs.VrPaths;
 import vr.common.model.ProcData;
 import vr.common.testing.Daemons;
+import vr.common.testing.FileServer;
 import vr.common.testing.Prereqs;
 import vr.common.testing.Stacks;
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import vr.common.testing.FileServer;
 
 /** Builds and proc.yaml files for runner tests. */
 final class Fixtures {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vr.common.container.ContainerNames;
 import vr.common.container.Lxc;
 import vr.common.testing.Daemons;
+import vr.common.testing.FileServer;
 import vr.common.testing.Prereqs;
 import vr.common.testing.Stacks;
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import vr.common.VrException;
+import vr.common.fs.Trees;
 
 /**
  * Runs {@link ContainerSpec}s with LXC 5's {@code lxc-execute}: the caller's process (or one that
@@ -83,7 +84,11 @@ public final class Lxc {
     return a;
   }
 
-  /** Prepares and starts {@code spec}; the caller sets up stdio on {@code pb} (its command is replaced). */
+  /**
+   * Prepares and starts {@code spec}; the caller sets up stdio on {@code pb} (its command is replaced). A
+   * ProcessBuilder rather than {@code Exec}: callers need the live process (to stream its output, wait with
+   * their own timeout and then {@link #stop} the container).
+   */
   public Process start(ContainerSpec spec, ProcessBuilder pb) {
     prepare(spec);
     pb.command(argv(spec));
@@ -98,6 +103,7 @@ public final class Lxc {
 
   /** Runs {@code spec} to its end with the caller's stdio; returns the command's exit status. */
   public int runInheritingIo(ContainerSpec spec) {
+    // Inherited stdio (not Exec's pumps): the command talks to the caller's terminal or supervisord's pipes.
     Process p = start(spec, new ProcessBuilder().inheritIO());
     try {
       return p.waitFor();
@@ -122,6 +128,7 @@ public final class Lxc {
     a.add(lxcExecute().replace("lxc-execute", "lxc-start"));
     a.addAll(List.of("-F", "-P", spec.lxcPath().toString(), "-n", spec.name(), "--"));
     a.addAll(spec.command());
+    // Inherited stdio (not Exec's pumps): lxc-start needs the real terminal to proxy the console.
     ProcessBuilder pb = new ProcessBuilder(a).inheritIO();
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
@@ -181,7 +188,7 @@ public final class Lxc {
   /** Stops the container and deletes its config dir. */
   public void remove(ContainerSpec spec) {
     stop(spec.name());
-    deleteTree(spec.containerDir());
+    Trees.deleteOrFail(spec.containerDir());
   }
 
   /** Every cgroup dir LXC made for {@code name}: {@code lxc.payload.<name>[-n]} and {@code lxc.monitor.<name>[-n]}. */
@@ -243,19 +250,6 @@ public final class Lxc {
           sleep(20);
         }
       }
-    }
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      throw new VrException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
   }
 

@@ -8,14 +8,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import vr.common.VrException;
 import vr.common.cli.Progress;
@@ -83,7 +80,7 @@ public final class Archives {
     } finally {
       pr.done();
       if (!ok) {
-        deleteTree(tmp);
+        Trees.deleteQuietly(tmp); // a leftover temp dir is named .<target>.tmp-* and harmless
       }
     }
   }
@@ -115,7 +112,7 @@ public final class Archives {
         Files.move(old, dest, StandardCopyOption.ATOMIC_MOVE); // put the previous one back
         throw e;
       }
-      deleteTree(old);
+      Trees.deleteQuietly(old);
     } else {
       Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -170,40 +167,6 @@ public final class Archives {
       throw e;
     } finally {
       pr.done();
-    }
-  }
-
-  /** Deletes a tree without following symlinks, making directories writable first (for a non-root caller). */
-  static void deleteTree(Path root) {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-          try {
-            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
-          } catch (IOException e) {
-            // deletion below will report the real problem
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-          Files.delete(f);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      // best effort: a leftover temp dir is named .<target>.tmp-* and harmless
     }
   }
 

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import vr.common.VrException;
 
 /**
  * Directory-tree chores for build and proc directories: copy keeping links and modes, delete (also trees an
@@ -38,18 +40,22 @@ public final class Trees {
     });
   }
 
-  /** Deletes {@code root} and everything under it; nothing to do when it does not exist. */
+  /**
+   * Deletes {@code root} and everything under it; nothing to do when it does not exist. A symlink is deleted as
+   * a link (when {@code root} is one, only the link goes). Entries that vanish meanwhile are no failure: a
+   * shutdown hook or a second clean-up may be removing the same tree.
+   */
   public static void delete(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-      Files.delete(root);
+      Files.deleteIfExists(root);
       return;
     }
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
         // A build running as nobody may leave directories without write or search permission for us.
         d.toFile().setWritable(true, true);
         d.toFile().setExecutable(true, true);
@@ -58,19 +64,36 @@ public final class Trees {
 
       @Override
       public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-        Files.delete(f);
+        Files.deleteIfExists(f);
         return FileVisitResult.CONTINUE;
       }
 
       @Override
+      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
       public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null) {
+        if (e != null && !(e instanceof NoSuchFileException)) {
           throw e;
         }
-        Files.delete(d);
+        Files.deleteIfExists(d);
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  /** {@link #delete} for callers that report a failure to the user: a {@link VrException} naming the tree. */
+  public static void deleteOrFail(Path root) {
+    try {
+      delete(root);
+    } catch (IOException e) {
+      throw new VrException("cannot delete " + root + ": " + AtomicFiles.reason(e), e);
+    }
   }
 
   /** {@link #delete} for clean-up paths, where a failure must not hide the error being handled. */

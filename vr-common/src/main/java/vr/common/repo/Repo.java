@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -31,6 +30,7 @@ import org.eclipse.jgit.transport.TagOpt;
 import vr.common.InputException;
 import vr.common.VrException;
 import vr.common.exec.Exec;
+import vr.common.fs.Trees;
 
 /**
  * A working copy of a buildpack or app repository: git through JGit, Mercurial through the {@code hg} command.
@@ -239,23 +239,6 @@ public final class Repo {
     Files.move(tmp, folder, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  static void deleteQuietly(Path tree) {
-    if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(tree)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
-    } catch (IOException e) {
-      // best effort
-    }
-  }
-
   // ------------------------------------------------------------------------------------------------ git
 
   private static final class Git {
@@ -294,7 +277,7 @@ public final class Repo {
         moveClone(tmp, r.folder);
       } catch (GitAPIException | JGitInternalException | IOException e) {
         if (tmp != null) {
-          deleteQuietly(tmp);
+          Trees.deleteQuietly(tmp);
         }
         throw new VrException("cannot clone " + r.url + ": " + reason(e), e);
       }
@@ -444,10 +427,10 @@ public final class Repo {
           hg("clone", "--noupdate", "--", r.url, tmp.toString()).check();
           moveClone(tmp, r.folder);
         } catch (IOException e) {
-          deleteQuietly(tmp);
+          Trees.deleteQuietly(tmp);
           throw new VrException("cannot clone " + r.url + ": " + oneLine(e.getMessage()), e);
         } catch (VrException e) {
-          deleteQuietly(tmp);
+          Trees.deleteQuietly(tmp);
           throw new VrException("cannot clone " + r.url + ": " + e.getMessage(), e);
         }
       } else {

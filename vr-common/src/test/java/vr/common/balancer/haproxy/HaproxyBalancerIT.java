@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +15,7 @@ import vr.common.balancer.Balancer;
 import vr.common.balancer.BalancerException;
 import vr.common.balancer.BalancerFixtures;
 import vr.common.model.Node;
+import vr.common.testing.BalancerRig;
 import vr.common.testing.HaproxyDaemon;
 import vr.common.testing.HttpBackend;
 import vr.common.testing.HttpProbe;
@@ -24,31 +24,22 @@ import vr.common.testing.SshDaemon;
 /** The HAProxy backend over a real sshd against a real HAProxy (master-worker), checked with real requests. */
 class HaproxyBalancerIT {
   @TempDir static Path tmp;
+  static BalancerRig rig;
   static SshDaemon sshd;
   static HaproxyDaemon haproxy;
-  static final List<HttpBackend> backends = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    sshd = SshDaemon.start(tmp.resolve("sshd"));
-    haproxy = HaproxyDaemon.start(tmp.resolve("haproxy"), "web", "swap", "many", "bad", "gone");
+    rig = BalancerRig.start(tmp);
+    sshd = rig.sshd();
+    haproxy = rig.own(HaproxyDaemon.start(tmp.resolve("haproxy"), "web", "swap", "many", "bad", "gone"));
   }
 
   @AfterAll
   static void stop() {
-    backends.forEach(HttpBackend::close);
-    if (haproxy != null) {
-      haproxy.close();
+    if (rig != null) {
+      rig.close();
     }
-    if (sshd != null) {
-      sshd.close();
-    }
-  }
-
-  static HttpBackend backend(String id) throws Exception {
-    HttpBackend b = HttpBackend.start(id);
-    backends.add(b);
-    return b;
   }
 
   static String settings() {
@@ -66,8 +57,8 @@ class HaproxyBalancerIT {
   @Test
   void aNewPoolIsLoadedByReloadThenNodesChangeThroughTheRuntimeApi() throws Exception {
     Balancer lb = lb();
-    HttpBackend a = backend("a");
-    HttpBackend b = backend("b");
+    HttpBackend a = rig.backend("a");
+    HttpBackend b = rig.backend("b");
     int port = haproxy.port("web");
     lb.addNodes("web", List.of(a.node()));
     HttpProbe.await(port, "a"::equals, 5, Duration.ofSeconds(10), "requests did not reach a");
@@ -95,12 +86,12 @@ class HaproxyBalancerIT {
   void swappingNodesTenTimesUnderLoadFailsNoRequest() throws Exception {
     Balancer lb = lb();
     int port = haproxy.port("swap");
-    HttpBackend current = backend("swap-0");
+    HttpBackend current = rig.backend("swap-0");
     lb.addNodes("swap", List.of(current.node()));
     HttpProbe.await(port, "swap-0"::equals, 3, Duration.ofSeconds(10), "first node not reached");
     HttpProbe.Loop loop = new HttpProbe.Loop(port);
     for (int i = 1; i <= 10; i++) {
-      HttpBackend next = backend("swap-" + i);
+      HttpBackend next = rig.backend("swap-" + i);
       lb.addNodes("swap", List.of(next.node()));
       lb.deleteNodes("swap", List.of(current.node()));
       current = next;
@@ -130,7 +121,7 @@ class HaproxyBalancerIT {
   @Test
   void aConfigHaproxyRejectsIsRolledBackAndTrafficKeepsFlowing() throws Exception {
     Balancer good = lb();
-    HttpBackend ok = backend("bad-ok");
+    HttpBackend ok = rig.backend("bad-ok");
     good.addNodes("bad", List.of(ok.node()));
     int port = haproxy.port("bad");
     HttpProbe.await(port, "bad-ok"::equals, 3, Duration.ofSeconds(10), "node not reached");
@@ -148,7 +139,7 @@ class HaproxyBalancerIT {
   @Test
   void aDeletedPoolIsDroppedByAHitlessReload() throws Exception {
     Balancer lb = lb();
-    HttpBackend a = backend("gone-a");
+    HttpBackend a = rig.backend("gone-a");
     lb.addNodes("gone", List.of(a.node()));
     HttpProbe.await(haproxy.port("gone"), "gone-a"::equals, 3, Duration.ofSeconds(10), "node not reached");
     long master = masterPid();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +15,7 @@ import vr.common.balancer.Balancer;
 import vr.common.balancer.BalancerException;
 import vr.common.balancer.BalancerFixtures;
 import vr.common.model.Node;
+import vr.common.testing.BalancerRig;
 import vr.common.testing.Daemons;
 import vr.common.testing.HttpBackend;
 import vr.common.testing.HttpProbe;
@@ -25,31 +25,22 @@ import vr.common.testing.SshDaemon;
 /** The nginx backend over a real sshd against a real nginx, checked with real requests. */
 class NginxBalancerIT {
   @TempDir static Path tmp;
+  static BalancerRig rig;
   static SshDaemon sshd;
   static NginxDaemon nginx;
-  static final List<HttpBackend> backends = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    sshd = SshDaemon.start(tmp.resolve("sshd"));
-    nginx = NginxDaemon.start(tmp.resolve("nginx"), "web", "swap", "many", "bad", "reload", "empty", "multi");
+    rig = BalancerRig.start(tmp);
+    sshd = rig.sshd();
+    nginx = rig.own(NginxDaemon.start(tmp.resolve("nginx"), "web", "swap", "many", "bad", "reload", "empty", "multi"));
   }
 
   @AfterAll
   static void stop() {
-    backends.forEach(HttpBackend::close);
-    if (nginx != null) {
-      nginx.close();
+    if (rig != null) {
+      rig.close();
     }
-    if (sshd != null) {
-      sshd.close();
-    }
-  }
-
-  static HttpBackend backend(String id) throws Exception {
-    HttpBackend b = HttpBackend.start(id);
-    backends.add(b);
-    return b;
   }
 
   static String settings() {
@@ -63,8 +54,8 @@ class NginxBalancerIT {
   @Test
   void requestsReachAnAddedNodeAndNoneReachADeletedOne() throws Exception {
     Balancer lb = lb();
-    HttpBackend a = backend("a");
-    HttpBackend b = backend("b");
+    HttpBackend a = rig.backend("a");
+    HttpBackend b = rig.backend("b");
     int port = nginx.port("web");
     assertThat(lb.addNodes("web", List.of(a.node())).updated()).containsExactly(sshd.hostAndPort());
     HttpProbe.await(port, "a"::equals, 5, Duration.ofSeconds(10), "requests did not reach a");
@@ -83,12 +74,12 @@ class NginxBalancerIT {
   void swappingNodesTenTimesUnderLoadFailsNoRequest() throws Exception {
     Balancer lb = lb();
     int port = nginx.port("swap");
-    HttpBackend current = backend("swap-0");
+    HttpBackend current = rig.backend("swap-0");
     lb.addNodes("swap", List.of(current.node()));
     HttpProbe.await(port, "swap-0"::equals, 3, Duration.ofSeconds(10), "first node not reached");
     HttpProbe.Loop loop = new HttpProbe.Loop(port);
     for (int i = 1; i <= 10; i++) {
-      HttpBackend next = backend("swap-" + i);
+      HttpBackend next = rig.backend("swap-" + i);
       lb.addNodes("swap", List.of(next.node()));
       lb.deleteNodes("swap", List.of(current.node()));
       current = next;
@@ -116,7 +107,7 @@ class NginxBalancerIT {
   @Test
   void aChangeNginxRejectsIsRolledBackAndTrafficKeepsFlowing() throws Exception {
     Balancer lb = lb();
-    HttpBackend ok = backend("bad-ok");
+    HttpBackend ok = rig.backend("bad-ok");
     lb.addNodes("bad", List.of(ok.node()));
     int port = nginx.port("bad");
     HttpProbe.await(port, "bad-ok"::equals, 3, Duration.ofSeconds(10), "node not reached");
@@ -138,8 +129,8 @@ class NginxBalancerIT {
 
   @Test
   void aFailedReloadRestoresTheOldFileAndReloadsIt() throws Exception {
-    HttpBackend old = backend("reload-old");
-    HttpBackend added = backend("reload-new");
+    HttpBackend old = rig.backend("reload-old");
+    HttpBackend added = rig.backend("reload-new");
     lb().addNodes("reload", List.of(old.node()));
     int port = nginx.port("reload");
     HttpProbe.await(port, "reload-old"::equals, 3, Duration.ofSeconds(10), "node not reached");
@@ -158,7 +149,7 @@ class NginxBalancerIT {
   @Test
   void anEmptyPoolIsValidAndCanThenBeDeleted() throws Exception {
     Balancer lb = lb();
-    HttpBackend a = backend("empty-a");
+    HttpBackend a = rig.backend("empty-a");
     lb.addNodes("empty", List.of(a.node()));
     lb.deleteNodes("empty", List.of(a.node()));
     assertThat(lb.getNodes("empty")).isEmpty();
@@ -176,7 +167,7 @@ class NginxBalancerIT {
     int closed = Daemons.freePort();
     String settings = settings().replace("hosts: ['" + sshd.hostAndPort() + "']", "hosts: ['" + sshd.hostAndPort() + "', '127.0.0.1:" + closed + "']");
     Balancer lb = BalancerFixtures.load(tmp, settings);
-    HttpBackend a = backend("multi-a");
+    HttpBackend a = rig.backend("multi-a");
     assertThatThrownBy(() -> lb.addNodes("multi", List.of(a.node())))
         .isInstanceOfSatisfying(BalancerException.class, e -> {
           assertThat(e.result().updated()).containsExactly(sshd.hostAndPort());

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +15,7 @@ import vr.common.balancer.Balancer;
 import vr.common.balancer.BalancerException;
 import vr.common.balancer.BalancerFixtures;
 import vr.common.model.Node;
+import vr.common.testing.BalancerRig;
 import vr.common.testing.HttpBackend;
 import vr.common.testing.HttpProbe;
 import vr.common.testing.SshDaemon;
@@ -24,31 +24,22 @@ import vr.common.testing.VarnishDaemon;
 /** The Varnish backend over a real sshd against a real varnishd 7, checked with real requests. */
 class VarnishBalancerIT {
   @TempDir static Path tmp;
+  static BalancerRig rig;
   static SshDaemon sshd;
   static VarnishDaemon varnish;
-  static final List<HttpBackend> backends = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    sshd = SshDaemon.start(tmp.resolve("sshd"));
-    varnish = VarnishDaemon.start(tmp.resolve("varnish"), "web", "bad");
+    rig = BalancerRig.start(tmp);
+    sshd = rig.sshd();
+    varnish = rig.own(VarnishDaemon.start(tmp.resolve("varnish"), "web", "bad"));
   }
 
   @AfterAll
   static void stop() {
-    backends.forEach(HttpBackend::close);
-    if (varnish != null) {
-      varnish.close();
+    if (rig != null) {
+      rig.close();
     }
-    if (sshd != null) {
-      sshd.close();
-    }
-  }
-
-  static HttpBackend backend(String id) throws Exception {
-    HttpBackend b = HttpBackend.start(id);
-    backends.add(b);
-    return b;
   }
 
   static Balancer lb() throws Exception {
@@ -58,8 +49,8 @@ class VarnishBalancerIT {
   @Test
   void requestsReachAnAddedNodeAndNoneReachADeletedOneAndOldVclsAreDiscarded() throws Exception {
     Balancer lb = lb();
-    HttpBackend a = backend("a");
-    HttpBackend b = backend("b");
+    HttpBackend a = rig.backend("a");
+    HttpBackend b = rig.backend("b");
     int port = varnish.port("web");
     assertThat(HttpProbe.get(port)).startsWith("FAIL HTTP/1.1 503"); // the empty pool
     lb.addNodes("web", List.of(a.node()));
@@ -82,7 +73,7 @@ class VarnishBalancerIT {
   @Test
   void aVclThatDoesNotCompileIsRolledBackAndTrafficKeepsFlowing() throws Exception {
     Balancer lb = lb();
-    HttpBackend ok = backend("bad-ok");
+    HttpBackend ok = rig.backend("bad-ok");
     lb.addNodes("bad", List.of(ok.node()));
     int port = varnish.port("bad");
     HttpProbe.await(port, "bad-ok"::equals, 3, Duration.ofSeconds(10), "node not reached");

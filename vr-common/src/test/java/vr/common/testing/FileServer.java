@@ -1,4 +1,4 @@
-package vr.runner;
+package vr.common.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -10,14 +10,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Serves a directory over real HTTP on loopback and counts requests per file (for download tests). */
-final class FileServer implements AutoCloseable {
+/** Serves a directory over real HTTP on loopback and counts requests per file (stack images, builds, downloads). */
+public final class FileServer implements AutoCloseable {
   private final HttpServer server;
-  private final Path dir;
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
-  FileServer(Path dir) throws IOException {
-    this.dir = dir;
+  public FileServer(Path dir) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", ex -> {
       String name = ex.getRequestURI().getPath().substring(1);
@@ -36,17 +34,13 @@ final class FileServer implements AutoCloseable {
     server.start();
   }
 
-  String url(String name) {
+  public String url(String name) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name;
   }
 
-  int hits(String name) {
+  public int hits(String name) {
     AtomicInteger n = hits.get(name);
     return n == null ? 0 : n.get();
-  }
-
-  Path dir() {
-    return dir;
   }
 
   @Override
