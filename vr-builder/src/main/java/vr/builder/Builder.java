@@ -148,7 +148,8 @@ public final class Builder {
   private Prepared prepare(BuildData data, Stack stack, Path scratch, boolean interactive) throws IOException {
     // The app: a pinned app_revision (from a build_result.yaml) wins over version, which may have moved.
     Path app = scratch.resolve("app");
-    RepoStore appStore = RepoStore.of(Repo.Vcs.named(data.appRepoType()), data.appRepoUrl(),
+    // app_repo_url's #fragment is ignored: version names the revision
+    RepoStore appStore = RepoStore.of(Repo.Vcs.named(data.appRepoType()), Repo.withoutFragment(data.appRepoUrl()),
         home.appStore(data.appRepoUrl()));
     out.println("-----> Fetching " + appStore.url());
     appStore.update();
