@@ -25,6 +25,8 @@ import vr.common.fs.FileLock;
 import vr.common.fs.Owner;
 import vr.common.model.BuildData;
 import vr.common.model.Hashing;
+import vr.common.repo.Repo;
+import vr.common.repo.RepoStore;
 import vr.common.yaml.Yaml;
 
 /**
@@ -146,7 +148,9 @@ public final class Builder {
   private Prepared prepare(BuildData data, Stack stack, Path scratch, boolean interactive) throws IOException {
     // The app: a pinned app_revision (from a build_result.yaml) wins over version, which may have moved.
     Path app = scratch.resolve("app");
-    RepoStore appStore = RepoStore.of(data.appRepoType(), data.appRepoUrl(), home.appStore(data.appRepoUrl()));
+    // app_repo_url's #fragment is ignored: version names the revision
+    RepoStore appStore = RepoStore.of(Repo.Vcs.named(data.appRepoType()), Repo.withoutFragment(data.appRepoUrl()),
+        home.appStore(data.appRepoUrl()));
     out.println("-----> Fetching " + appStore.url());
     appStore.update();
     Object pinned = data.extra().get(APP_REVISION);
@@ -188,13 +192,12 @@ public final class Builder {
   }
 
   private Pack exportBuildpack(String url, Path dest, boolean needsDetect) {
-    String plain = BuilderHome.withoutFragment(url);
-    Path storeDir = home.buildpackStore(url);
-    RepoStore store = RepoStore.of(RepoStore.guessType(url, storeDir), url, storeDir);
+    String plain = Repo.withoutFragment(url);
+    RepoStore store = RepoStore.of(url, home.buildpackStore(url));
     try (FileLock lock = lockOrWait(home.lock(plain), "buildpack " + plain)) {
       out.println("-----> Fetching buildpack " + store.url());
       store.update();
-      String rev = store.resolve(BuilderHome.fragment(url));
+      String rev = store.resolve(null); // the URL's #fragment, else the default branch
       store.export(rev, dest);
       for (String bin : needsDetect ? List.of("compile", "detect") : List.of("compile")) {
         Path p = dest.resolve("bin").resolve(bin);

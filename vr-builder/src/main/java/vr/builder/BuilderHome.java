@@ -1,8 +1,8 @@
 package vr.builder;
 
 import java.nio.file.Path;
-import vr.common.fs.VrPaths;
 import vr.common.model.Hashing;
+import vr.common.repo.Repo;
 
 /**
  * The builder's own directory ({@code /apps/builder}, or {@code $RAPTOR_HOME} as in the original): shared
@@ -49,37 +49,19 @@ public record BuilderHome(Path root) {
 
   /** {@code <home>/cache/<app name>-<md5 of the app's url without fragment>}. */
   public Path cache(String appName, String appUrl) {
-    return caches().resolve(appName + "-" + Hashing.md5Hex(withoutFragment(appUrl)));
+    return caches().resolve(appName + "-" + Hashing.md5Hex(Repo.withoutFragment(appUrl)));
   }
 
   /** The lock file for {@code key} (a URL): {@code <home>/locks/<md5 of key>}. */
   public Path lock(String key) {
-    return locks().resolve(Hashing.md5Hex(withoutFragment(key)));
+    return locks().resolve(Hashing.md5Hex(Repo.withoutFragment(key)));
   }
 
   static String storeName(String url) {
-    String base = VrPaths.basename(url);
-    if (base.endsWith(".git")) {
-      base = base.substring(0, base.length() - 4);
-    }
-    base = base.replaceAll("[^A-Za-z0-9_.-]", "_");
+    String base = Repo.basename(url).replaceAll("[^A-Za-z0-9_.-]", "_");
     if (base.isEmpty() || base.startsWith(".")) {
       base = "repo" + base;
     }
-    return base + "-" + Hashing.md5Hex(withoutFragment(url));
-  }
-
-  /** The URL without its {@code #fragment} (which pins a revision) and surrounding blanks. */
-  public static String withoutFragment(String url) {
-    String u = url.strip();
-    int cut = u.indexOf('#');
-    return cut < 0 ? u : u.substring(0, cut);
-  }
-
-  /** The URL's {@code #fragment}, or null when it has none. */
-  public static String fragment(String url) {
-    String u = url.strip();
-    int cut = u.indexOf('#');
-    return cut < 0 || cut == u.length() - 1 ? null : u.substring(cut + 1);
+    return base + "-" + Hashing.md5Hex(Repo.withoutFragment(url));
   }
 }

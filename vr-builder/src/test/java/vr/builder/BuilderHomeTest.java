@@ -24,11 +24,4 @@ class BuilderHomeTest {
         .isEqualTo(Path.of("/apps/builder/cache/node_example-" + Hashing.md5Hex("/srv/x.git")));
     assertThat(home.lock("/srv/x.git#abc")).isEqualTo(home.lock("/srv/x.git"));
   }
-
-  @Test
-  void aFragmentPinsARevision() {
-    assertThat(BuilderHome.fragment("/srv/bp.git#1a2b")).isEqualTo("1a2b");
-    assertThat(BuilderHome.fragment("/srv/bp.git")).isNull();
-    assertThat(BuilderHome.fragment("/srv/bp.git#")).isNull();
-  }
 }

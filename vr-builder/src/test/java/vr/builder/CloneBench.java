@@ -10,6 +10,8 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.storage.pack.PackConfig;
 import vr.common.exec.Exec;
 import vr.common.fs.Trees;
+import vr.common.repo.Repo;
+import vr.common.repo.RepoStore;
 
 /**
  * The first clone of a local app repository into a store, by each way measured for the builder's first build:
@@ -35,7 +37,7 @@ public final class CloneBench {
         throw new IllegalStateException(e);
       }
     });
-    time("vbuild store (linked objects + JGit fetch)", scratch, d -> new GitStore(repo.toString(), d).update());
+    time("vbuild store (linked objects + JGit fetch)", scratch, d -> RepoStore.of(Repo.Vcs.GIT, repo.toString(), d).update());
     time("git clone --bare --no-local", scratch,
         d -> Exec.of("git", "clone", "-q", "--bare", "--no-local", repo.toString(), d.toString()).check());
     time("git clone --bare (local, hard links)", scratch,

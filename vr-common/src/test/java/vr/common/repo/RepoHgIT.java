@@ -12,11 +12,13 @@ import vr.common.VrException;
 import vr.common.exec.Exec;
 import vr.common.testing.Prereqs;
 
-/** Mercurial through the hg command, against repositories built here (needs the mercurial package). */
+/** Mercurial stores through the hg command, against repositories built here (needs the mercurial package). */
 class RepoHgIT {
   @TempDir Path tmp;
   private Path upstream;
-  private Path work;
+  private Path store;
+  private String one;
+  private int exports;
 
   private String hg(String... args) {
     return Exec.of("hg", args).dir(upstream).env("HGPLAIN", "1").env("HGUSER", "Test <test@example.invalid>").check().stdout().strip();
@@ -33,61 +35,82 @@ class RepoHgIT {
     Prereqs.command("hg", "mercurial");
     upstream = Files.createDirectories(tmp.resolve("buildpack"));
     hg("init");
-    commit("1");
+    one = commit("1");
     hg("tag", "v1");
     commit("2");
-    work = tmp.resolve("cache/buildpack");
+    store = tmp.resolve("stores/buildpack");
   }
 
-  private String content() throws Exception {
-    return Files.readString(work.resolve("v"));
+  private RepoStore fetched(String url) {
+    RepoStore s = RepoStore.of(url, store);
+    s.update();
+    return s;
+  }
+
+  private String content(RepoStore s, String rev) throws Exception {
+    Path dest = tmp.resolve("export-" + (++exports));
+    s.export(s.resolve(rev), dest);
+    return Files.readString(dest.resolve("v"));
+  }
+
+  private String node(String rev) {
+    return hg("log", "-r", rev, "--template", "{node}");
   }
 
   @Test
   void defaultIsTip() throws Exception {
-    Repo r = Repo.update(upstream.toString(), work, null);
-    assertThat(r.vcs()).isEqualTo(Repo.Vcs.HG);
-    assertThat(content()).isEqualTo("2");
-    assertThat(r.revision()).isEqualTo(hg("identify", "-i", "-r", "tip")).matches("[0-9a-f]{12}");
+    RepoStore s = fetched(upstream.toString());
+    assertThat(s.vcs()).isEqualTo(Repo.Vcs.HG);
+    assertThat(s.resolve(null)).isEqualTo(node("tip")).matches("[0-9a-f]{40}");
+    assertThat(content(s, null)).isEqualTo("2");
   }
 
   @Test
-  void tagAndFragment() throws Exception {
-    Repo.update(upstream.toString(), work, "v1");
-    assertThat(content()).isEqualTo("1");
-    Repo.update(upstream + "#v1", work, null);
-    assertThat(content()).isEqualTo("1");
+  void tagShortIdAndFragment() throws Exception {
+    RepoStore s = fetched(upstream.toString());
+    assertThat(content(s, "v1")).isEqualTo("1");
+    assertThat(s.resolve(one)).isEqualTo(node(one));
+    assertThat(content(fetched(upstream + "#v1"), null)).isEqualTo("1");
+    assertThat(content(fetched("hg+" + upstream + "#v1"), null)).isEqualTo("1");
   }
 
   @Test
-  void pullsInsteadOfCloningAndDiscardsLocalChanges() throws Exception {
-    Repo.update(upstream.toString(), work, null);
-    Path marker = Files.writeString(work.resolve(".hg/vr-test-marker"), "x");
+  void pullsInsteadOfCloning() throws Exception {
+    fetched(upstream.toString());
+    Path marker = Files.writeString(store.resolve(".hg/vr-test-marker"), "x");
     String three = commit("3");
-    Files.writeString(work.resolve("v"), "local edit");
-    Repo r = Repo.update(upstream.toString(), work, null);
-    assertThat(content()).isEqualTo("3");
-    assertThat(r.revision()).isEqualTo(three).doesNotEndWith("+");
+    RepoStore s = fetched(upstream.toString());
+    assertThat(content(s, null)).isEqualTo("3");
+    assertThat(s.resolve(null)).startsWith(three);
     assertThat(marker).exists();
   }
 
   @Test
-  void unknownRevisionIsOneLine() {
-    Repo.update(upstream.toString(), work, null);
-    assertThatThrownBy(() -> Repo.update(upstream.toString(), work, "no-such-rev"))
+  void revisionsAreDataNotRevsets() {
+    RepoStore s = fetched(upstream.toString());
+    assertThatThrownBy(() -> s.resolve("v1 or tip"))
         .isInstanceOf(VrException.class)
-        .hasMessageStartingWith("cannot update " + work + " to 'no-such-rev': ")
-        .hasMessageContaining("unknown revision")
-        .hasMessageNotContaining("\n");
+        .hasMessage("hg repository " + upstream + " has no version 'v1 or tip' (not a tag, branch or revision)");
+  }
+
+  @Test
+  void unknownRevisionIsOneLine() {
+    RepoStore s = fetched(upstream.toString());
+    assertThatThrownBy(() -> s.resolve("no-such-rev"))
+        .isInstanceOf(VrException.class)
+        .hasMessage("hg repository " + upstream + " has no version 'no-such-rev' (not a tag, branch or revision)");
   }
 
   @Test
   void unreachableRepositoryLeavesNoFolder() throws Exception {
-    Path missing = Files.createDirectories(tmp.resolve("gone/.hg")).getParent();
-    Files.delete(missing.resolve(".hg"));
-    assertThatThrownBy(() -> new Repo(work, missing.toString(), Repo.Vcs.HG).update(null))
+    Path missing = tmp.resolve("gone");
+    assertThatThrownBy(() -> RepoStore.of(Repo.Vcs.HG, missing.toString(), store).update())
         .isInstanceOf(VrException.class)
-        .hasMessageStartingWith("cannot clone " + missing + ": ");
-    assertThat(work).doesNotExist();
+        .hasMessageStartingWith("cannot fetch hg repository " + missing + ": ")
+        .hasMessageNotContaining("\n");
+    assertThat(store).doesNotExist();
+    try (var l = Files.list(store.getParent())) {
+      assertThat(l).isEmpty();
+    }
   }
 }

@@ -16,10 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vr.common.InputException;
 import vr.common.VrException;
 
-/** git through JGit, against repositories built here (no network). */
+/** Repository URLs, and git stores through JGit, against repositories built here (no network). */
 class RepoTest {
   private static final PersonIdent ME = new PersonIdent("Test", "test@example.invalid");
 
@@ -29,7 +28,8 @@ class RepoTest {
   private RevCommit a;
   private RevCommit b;
   private RevCommit c;
-  private Path work;
+  private Path store;
+  private int exports;
 
   private RevCommit commit(String content, String message) throws Exception {
     Files.writeString(upstream.resolve("v"), content);
@@ -49,7 +49,7 @@ class RepoTest {
     up.checkout().setCreateBranch(true).setName("feature").setStartPoint(a).call();
     c = commit("feature", "feature work");
     up.checkout().setName("trunk").call();
-    work = tmp.resolve("cache/buildpack");
+    store = tmp.resolve("stores/buildpack");
   }
 
   @AfterEach
@@ -57,100 +57,136 @@ class RepoTest {
     up.close();
   }
 
-  private String content() throws Exception {
-    return Files.readString(work.resolve("v"));
-  }
-
   private String url() {
     return upstream.toString();
   }
 
+  /** A store of {@code url}, fetched, as vbuild keeps one per repository. */
+  private RepoStore fetched(String url) {
+    RepoStore s = RepoStore.of(url, store);
+    s.update();
+    return s;
+  }
+
+  /** The file {@code v} of {@code rev} as exported into a fresh directory. */
+  private String content(RepoStore s, String rev) throws Exception {
+    Path dest = tmp.resolve("export-" + (++exports));
+    s.export(s.resolve(rev), dest);
+    return Files.readString(dest.resolve("v"));
+  }
+
   @Test
   void defaultIsTheRemoteHeadBranch() throws Exception {
-    Repo r = Repo.update(url(), work, null);
-    assertThat(r.vcs()).isEqualTo(Repo.Vcs.GIT);
-    assertThat(content()).isEqualTo("2");
-    assertThat(r.revision()).isEqualTo(b.name());
+    RepoStore s = fetched(url());
+    assertThat(s.vcs()).isEqualTo(Repo.Vcs.GIT);
+    assertThat(s.resolve(null)).isEqualTo(b.name());
+    assertThat(content(s, null)).isEqualTo("2");
   }
 
   @Test
-  void checksOutAnnotatedAndLightweightTags() throws Exception {
-    assertThat(Repo.update(url(), work, "v1").revision()).isEqualTo(a.name());
-    assertThat(content()).isEqualTo("1");
-    Repo.update(url(), work, null);
-    assertThat(Repo.update(url(), work, "light").revision()).isEqualTo(a.name());
+  void theDefaultBranchOfANonLocalCloneIsTheRemoteHeadToo() throws Exception {
+    // a file: URL with alternates is not linked locally: this takes JGit's ordinary clone
+    Files.createDirectories(upstream.resolve(".git/objects/info"));
+    Files.writeString(upstream.resolve(".git/objects/info/alternates"), "");
+    assertThat(GitStore.localGitDir(url())).isNull();
+    RepoStore s = fetched(upstream.toUri().toString());
+    assertThat(s.resolve(null)).isEqualTo(b.name());
+    assertThat(s.resolve("feature")).isEqualTo(c.name());
   }
 
   @Test
-  void checksOutABranch() throws Exception {
-    assertThat(Repo.update(url(), work, "feature").revision()).isEqualTo(c.name());
-    assertThat(content()).isEqualTo("feature");
+  void resolvesAnnotatedAndLightweightTags() throws Exception {
+    RepoStore s = fetched(url());
+    assertThat(s.resolve("v1")).isEqualTo(a.name());
+    assertThat(content(s, "v1")).isEqualTo("1");
+    assertThat(s.resolve("light")).isEqualTo(a.name());
   }
 
   @Test
-  void checksOutFullAndShortShas() throws Exception {
-    assertThat(Repo.update(url(), work, a.name()).revision()).isEqualTo(a.name());
-    assertThat(content()).isEqualTo("1");
-    assertThat(Repo.update(url(), work, c.name().substring(0, 7)).revision()).isEqualTo(c.name());
-    assertThat(content()).isEqualTo("feature");
+  void resolvesABranch() throws Exception {
+    RepoStore s = fetched(url());
+    assertThat(s.resolve("feature")).isEqualTo(c.name());
+    assertThat(content(s, "feature")).isEqualTo("feature");
+  }
+
+  @Test
+  void resolvesFullAndShortShas() throws Exception {
+    RepoStore s = fetched(url());
+    assertThat(s.resolve(a.name())).isEqualTo(a.name());
+    assertThat(content(s, a.name())).isEqualTo("1");
+    assertThat(s.resolve(c.name().substring(0, 7))).isEqualTo(c.name());
+    assertThat(content(s, c.name().substring(0, 7))).isEqualTo("feature");
   }
 
   @Test
   void urlFragmentChoosesTheRevisionAndAnExplicitRevWins() throws Exception {
-    Repo r = Repo.update(url() + "#v1", work, null);
-    assertThat(r.url()).isEqualTo(url());
-    assertThat(r.fragment()).isEqualTo("v1");
-    assertThat(r.revision()).isEqualTo(a.name());
-    assertThat(Repo.update(url() + "#v1", work, "feature").revision()).isEqualTo(c.name());
+    RepoStore s = fetched(url() + "#v1");
+    assertThat(s.url()).isEqualTo(url());
+    assertThat(s.fragment()).isEqualTo("v1");
+    assertThat(s.resolve(null)).isEqualTo(a.name());
+    assertThat(s.resolve(" ")).isEqualTo(a.name());
+    assertThat(s.resolve("feature")).isEqualTo(c.name());
   }
 
   @Test
   void secondUpdateFetchesInsteadOfCloning() throws Exception {
-    Repo.update(url(), work, null);
-    Path marker = Files.writeString(work.resolve(".git/vr-test-marker"), "still here");
+    fetched(url());
+    Path marker = Files.writeString(store.resolve("vr-test-marker"), "still here");
     RevCommit d = commit("3", "third");
-    assertThat(Repo.update(url(), work, null).revision()).isEqualTo(d.name());
-    assertThat(content()).isEqualTo("3");
+    RepoStore s = fetched(url());
+    assertThat(s.resolve(null)).isEqualTo(d.name());
+    assertThat(content(s, null)).isEqualTo("3");
     assertThat(marker).exists();
   }
 
   @Test
   void branchFollowsAForcePush() throws Exception {
-    assertThat(Repo.update(url(), work, "feature").revision()).isEqualTo(c.name());
+    assertThat(fetched(url()).resolve("feature")).isEqualTo(c.name());
     // rewrite feature upstream: it no longer contains c
     up.checkout().setName("feature").call();
     up.reset().setMode(ResetCommand.ResetType.HARD).setRef(a.name()).call();
     RevCommit e = commit("rewritten", "rewritten feature");
     up.checkout().setName("trunk").call();
-    assertThat(Repo.update(url(), work, "feature").revision()).isEqualTo(e.name());
-    assertThat(content()).isEqualTo("rewritten");
+    RepoStore s = fetched(url());
+    assertThat(s.resolve("feature")).isEqualTo(e.name());
+    assertThat(content(s, "feature")).isEqualTo("rewritten");
   }
 
   @Test
-  void localChangesAreDiscarded() throws Exception {
-    Repo.update(url(), work, null);
-    Files.writeString(work.resolve("v"), "local edit");
-    Repo.update(url(), work, null);
-    assertThat(content()).isEqualTo("2");
+  void exportWritesTheTreeWithModesAndLinksButNoHistory() throws Exception {
+    Path bin = Files.createDirectories(upstream.resolve("bin"));
+    Files.writeString(bin.resolve("compile"), "#!/bin/sh\n");
+    bin.resolve("compile").toFile().setExecutable(true);
+    Files.createSymbolicLink(upstream.resolve("link"), Path.of("v"));
+    up.add().addFilepattern(".").call();
+    RevCommit d = up.commit().setMessage("tools").setAuthor(ME).setCommitter(ME).setSign(false).call();
+    RepoStore s = fetched(url());
+    Path dest = tmp.resolve("export");
+    s.export(s.resolve(null), dest);
+    assertThat(s.resolve(null)).isEqualTo(d.name());
+    assertThat(dest.resolve("bin/compile")).isExecutable();
+    assertThat(Files.readSymbolicLink(dest.resolve("link"))).isEqualTo(Path.of("v"));
+    assertThat(dest.resolve(".git")).doesNotExist();
+    assertThat(Files.readString(dest.resolve("v"))).isEqualTo("2");
   }
 
   @Test
   void unknownRevisionIsOneLine() {
-    Repo.update(url(), work, null);
-    assertThatThrownBy(() -> Repo.update(url(), work, "no-such-rev"))
+    RepoStore s = fetched(url());
+    assertThatThrownBy(() -> s.resolve("no-such-rev"))
         .isInstanceOf(VrException.class)
-        .hasMessage("unknown revision 'no-such-rev' in " + url());
+        .hasMessage("git repository " + url() + " has no version 'no-such-rev' (not a tag, branch or revision)");
   }
 
   @Test
   void unreachableRepositoryIsOneLineAndLeavesNoFolder() throws Exception {
     String missing = tmp.resolve("missing.git").toString();
-    assertThatThrownBy(() -> Repo.update(missing, work, null))
+    assertThatThrownBy(() -> fetched(missing))
         .isInstanceOf(VrException.class)
-        .hasMessageStartingWith("cannot clone " + missing + ": ")
+        .hasMessageStartingWith("cannot fetch git repository " + missing + ": ")
         .hasMessageNotContaining("\n");
-    assertThat(work).doesNotExist();
-    try (var s = Files.list(work.getParent())) {
+    assertThat(store).doesNotExist();
+    try (var s = Files.list(store.getParent())) {
       assertThat(s).isEmpty();
     }
   }
@@ -162,6 +198,14 @@ class RepoTest {
     assertThat(Repo.basename("/srv/repos/app.git/")).isEqualTo("app");
     assertThat(Repo.basename("git@github.com:org/thing.git")).isEqualTo("thing");
     assertThat(Repo.basename("plain")).isEqualTo("plain");
+  }
+
+  @Test
+  void aFragmentPinsARevision() {
+    assertThat(Repo.fragment("/srv/bp.git#1a2b")).isEqualTo("1a2b");
+    assertThat(Repo.fragment("/srv/bp.git")).isNull();
+    assertThat(Repo.fragment("/srv/bp.git#")).isNull();
+    assertThat(Repo.withoutFragment(" /srv/bp.git#1a2b ")).isEqualTo("/srv/bp.git");
   }
 
   @Test
@@ -205,9 +249,11 @@ class RepoTest {
   }
 
   @Test
-  void unknownVcsIsBadInput() {
-    assertThatThrownBy(() -> new Repo(work, "https://127.0.0.1:9/unknown", null))
-        .isInstanceOf(InputException.class)
-        .hasMessageContaining("cannot tell whether https://127.0.0.1:9/unknown is a git or a Mercurial repository");
+  void aStoreIsHgForAnHgPrefixOrAnHgStoreAndGitWhenNothingTellsOtherwise() throws Exception {
+    assertThat(Repo.storeVcs("hg+https://127.0.0.1:9/bp", store)).isEqualTo(Repo.Vcs.HG);
+    assertThat(RepoStore.of("hg+https://127.0.0.1:9/bp#v2", store).url()).isEqualTo("https://127.0.0.1:9/bp");
+    assertThat(Repo.storeVcs("ssh://127.0.0.1:9/unknown", store)).isEqualTo(Repo.Vcs.GIT);
+    Files.createDirectories(store.resolve(".hg"));
+    assertThat(Repo.storeVcs("ssh://127.0.0.1:9/unknown", store)).isEqualTo(Repo.Vcs.HG);
   }
 }

@@ -1,4 +1,4 @@
-package vr.builder;
+package vr.common.repo;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.UUID;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.FileMode;
@@ -27,52 +26,41 @@ import vr.common.VrException;
 import vr.common.fs.Trees;
 
 /** A bare git store driven by JGit: no {@code git} binary needed on the build host. */
-final class GitStore implements RepoStore {
+final class GitStore extends RepoStore {
   private static final int NETWORK_TIMEOUT_SECONDS = 120;
   private static final List<RefSpec> REFSPECS =
       List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
 
-  private final String url;
-  private final Path dir;
-
   GitStore(String url, Path dir) {
-    this.url = BuilderHome.withoutFragment(url);
-    this.dir = dir;
+    super(url, dir);
   }
 
   @Override
-  public String url() {
-    return url;
+  public Repo.Vcs vcs() {
+    return Repo.Vcs.GIT;
   }
 
   @Override
   public void update() {
     try {
-      if (Files.isDirectory(dir.resolve("objects"))) {
-        try (Git git = Git.open(dir.toFile())) {
-          git.fetch().setRemote(url).setRefSpecs(REFSPECS).setRemoveDeletedRefs(true)
+      if (Files.isDirectory(dir().resolve("objects"))) {
+        try (Git git = Git.open(dir().toFile())) {
+          // forced refspecs: a rewritten branch follows the remote; removed refs go
+          git.fetch().setRemote(url()).setRefSpecs(REFSPECS).setRemoveDeletedRefs(true)
               .setTransportConfigCallback(GitStore::fastPacks).setTimeout(NETWORK_TIMEOUT_SECONDS).call();
         }
         return;
       }
-      // Clone beside the final place and rename, so that an interrupted clone never looks like a store.
-      Files.createDirectories(dir.getParent());
-      Path tmp = dir.resolveSibling("." + dir.getFileName() + ".clone-" + UUID.randomUUID());
-      try {
+      cloneBesideAndMove(tmp -> {
         if (!cloneLocally(tmp)) {
-          Git.cloneRepository().setURI(url).setDirectory(tmp.toFile()).setBare(true).setCloneAllBranches(true)
+          Git.cloneRepository().setURI(url()).setDirectory(tmp.toFile()).setBare(true).setCloneAllBranches(true)
               .setTransportConfigCallback(GitStore::fastPacks).setTimeout(NETWORK_TIMEOUT_SECONDS).call().close();
         }
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Trees.deleteQuietly(tmp);
-      }
-      return;
-    } catch (GitAPIException | IOException | RuntimeException e) {
-      if (e instanceof VrException v) {
-        throw v;
-      }
-      throw new VrException("cannot fetch git repository " + url + ": " + rootMessage(e), e);
+      });
+    } catch (VrException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new VrException("cannot fetch git repository " + url() + ": " + rootMessage(e), e);
     }
   }
 
@@ -85,14 +73,14 @@ final class GitStore implements RepoStore {
    * wrong on the way; the caller then clones normally.
    */
   private boolean cloneLocally(Path tmp) {
-    Path source = localGitDir(url);
+    Path source = localGitDir(url());
     if (source == null) {
       return false;
     }
     try (Repository src = new FileRepositoryBuilder().setGitDir(source.toFile()).setMustExist(true).build();
         Git git = Git.init().setBare(true).setGitDir(tmp.toFile()).setDirectory(tmp.toFile()).call()) {
       linkObjects(source.resolve("objects"), tmp.resolve("objects"));
-      git.fetch().setRemote(url).setRefSpecs(REFSPECS).setTimeout(NETWORK_TIMEOUT_SECONDS).call();
+      git.fetch().setRemote(url()).setRefSpecs(REFSPECS).setTimeout(NETWORK_TIMEOUT_SECONDS).call();
       String head = src.getFullBranch();
       if (head != null && head.startsWith("refs/heads/")
           && git.getRepository().exactRef(head) != null) {
@@ -154,8 +142,9 @@ final class GitStore implements RepoStore {
   }
 
   @Override
-  public String resolve(String rev) {
-    String r = rev == null || rev.isBlank() ? "HEAD" : rev.strip();
+  String resolveOrDefault(String rev) {
+    // A bare store's HEAD is the remote's default branch (the clone copies it).
+    String r = rev == null ? "HEAD" : rev;
     try (Repository repo = open()) {
       ObjectId id = null;
       try {
@@ -164,11 +153,11 @@ final class GitStore implements RepoStore {
         id = null; // ambiguous or malformed names are as unknown as missing ones
       }
       if (id == null) {
-        throw new VrException("git repository " + url + " has no version '" + r + "' (not a tag, branch or revision)");
+        throw new VrException("git repository " + url() + " has no version '" + r + "' (not a tag, branch or revision)");
       }
       return id.name();
     } catch (IOException e) {
-      throw new VrException("cannot read git store " + dir + ": " + e.getMessage(), e);
+      throw new VrException("cannot read git store " + dir() + ": " + e.getMessage(), e);
     }
   }
 
@@ -202,23 +191,11 @@ final class GitStore implements RepoStore {
         }
       }
     } catch (IOException e) {
-      throw new VrException("cannot export " + url + " at " + revision + ": " + e.getMessage(), e);
+      throw new VrException("cannot export " + url() + " at " + revision + ": " + e.getMessage(), e);
     }
   }
 
   private Repository open() throws IOException {
-    return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    String msg = e.getMessage();
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-      if (t.getMessage() != null) {
-        msg = t.getMessage();
-      }
-    }
-    return msg == null ? e.getClass().getSimpleName() : msg.replace('\n', ' ').strip();
+    return new FileRepositoryBuilder().setGitDir(dir().toFile()).setMustExist(true).build();
   }
 }
