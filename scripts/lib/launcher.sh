@@ -3,9 +3,9 @@
 # Finds the tool's self-contained jar beside this script (through symlinks) and starts it with the
 # class-data-sharing archive made for it, which cuts JVM start-up.
 self=$(readlink -f "$0")
-lib=${VR_LIB:-$(cd "$(dirname "$self")/../lib" && pwd -P)}
+lib=${VR_LIB:-${self%/bin/*}/lib}
 if [ -n "$JAVA_HOME" ] && [ -x "$JAVA_HOME/bin/java" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
 cds=""
 [ -r "$lib/@MODULE@.jsa" ] && cds="-XX:SharedArchiveFile=$lib/@MODULE@.jsa -Xshare:auto"
 # shellcheck disable=SC2086
-exec "$java" $cds -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dvr.tool=@TOOL@ @JAVA_OPTS@ $VR_JAVA_OPTS -jar "$lib/@MODULE@.jar" "$@"
+exec "$java" $cds -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Dvr.tool=@TOOL@ @JAVA_OPTS@ $VR_JAVA_OPTS -jar "$lib/@MODULE@.jar" "$@"

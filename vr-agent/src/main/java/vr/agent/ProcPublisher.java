@@ -8,6 +8,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import vr.common.VrException;
@@ -31,12 +32,42 @@ public final class ProcPublisher {
     OutputStream protocolOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 256);
     System.setOut(System.err);
     InputStream protocolIn = new BufferedInputStream(new FileInputStream(FileDescriptor.in), 8192);
-    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.err.println("usage: proc_publisher (run by supervisord as an [eventlistener]; configured by REDIS_URL, "
-          + "HOSTNAME, SUPERVISOR_SERVER_URL, SUPERVISOR_USERNAME, SUPERVISOR_PASSWORD)");
-      System.exit(0);
+    if (args.length > 0) {
+      // Asked from a terminal, not by supervisord: answer there (stdout is not the protocol then).
+      PrintStream terminal = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
+      int code = usage(args, terminal);
+      System.exit(code);
     }
     System.exit(run(System.getenv(), protocolIn, protocolOut));
+  }
+
+  /** Answers {@code --help} and {@code --version}; anything else is bad usage (exit 2). */
+  static int usage(String[] args, PrintStream out) {
+    switch (args[0]) {
+      case "--version", "-V" -> {
+        out.println("proc_publisher (vr-suite) " + vr.common.cli.Version.get());
+        return 0;
+      }
+      case "--help", "-h" -> {
+        out.println("Usage: proc_publisher");
+        out.println("A supervisord event listener: publishes proc state changes to Redis (channel proc_events)");
+        out.println("and keeps the hash host_procs:<host> current. Run it from supervisord, not by hand:");
+        out.println();
+        out.println("  [eventlistener:proc_publisher]");
+        out.println("  command=proc_publisher");
+        out.println("  events=PROCESS_STATE,PROCESS_GROUP,TICK_60");
+        out.println("  environment=REDIS_URL=\"redis://localhost:6379/0\",SUPERVISOR_SERVER_URL=\"http://127.0.0.1:9001\"");
+        out.println();
+        out.println("Environment: REDIS_URL (redis://[:password@]host:port/db), HOSTNAME (default: the FQDN),");
+        out.println("SUPERVISOR_SERVER_URL (http:// or unix://), SUPERVISOR_USERNAME, SUPERVISOR_PASSWORD.");
+        out.println("See docs/supervisor.md and docs/events.md.");
+        return 0;
+      }
+      default -> {
+        System.err.println("proc_publisher: error: unknown argument '" + args[0] + "' (it takes none; see --help)");
+        return 2;
+      }
+    }
   }
 
   /** Runs until supervisord closes stdin; returns the exit code. */
