@@ -166,12 +166,18 @@ public final class XmlRpcCodec {
       this.r = r;
     }
 
+    /** The next event; a DTD or an entity reference anywhere in a response is refused, here only. */
+    private int next() throws XMLStreamException {
+      int ev = r.next();
+      if (ev == XMLStreamConstants.DTD || ev == XMLStreamConstants.ENTITY_REFERENCE) {
+        throw new XmlRpcProtocolException("XML-RPC response contains a DTD or entity reference; refused");
+      }
+      return ev;
+    }
+
     void startDocument(String root) throws XMLStreamException {
       while (r.hasNext()) {
-        int ev = r.next();
-        if (ev == XMLStreamConstants.DTD) {
-          throw new XmlRpcProtocolException("XML-RPC response contains a DOCTYPE; refused");
-        }
+        int ev = next();
         if (ev == XMLStreamConstants.START_ELEMENT) {
           if (!root.equals(r.getLocalName())) {
             throw new XmlRpcProtocolException("expected <" + root + ">, found <" + r.getLocalName() + ">");
@@ -185,7 +191,7 @@ public final class XmlRpcCodec {
     /** The next start tag's name, skipping whitespace; fails on text or an end tag. */
     String nextStart() throws XMLStreamException {
       while (r.hasNext()) {
-        int ev = r.next();
+        int ev = next();
         switch (ev) {
           case XMLStreamConstants.START_ELEMENT:
             return r.getLocalName();
@@ -198,9 +204,6 @@ public final class XmlRpcCodec {
           case XMLStreamConstants.COMMENT:
           case XMLStreamConstants.PROCESSING_INSTRUCTION:
             break;
-          case XMLStreamConstants.DTD:
-          case XMLStreamConstants.ENTITY_REFERENCE:
-            throw new XmlRpcProtocolException("XML-RPC response contains a DTD or entity reference; refused");
           default:
             throw new XmlRpcProtocolException("unexpected " + eventName(ev) + " where an element was expected");
         }
@@ -218,7 +221,7 @@ public final class XmlRpcCodec {
     /** Skips whitespace up to the end tag that closes the current element. */
     void expectEnd(String name) throws XMLStreamException {
       while (r.hasNext()) {
-        int ev = r.next();
+        int ev = next();
         if (ev == XMLStreamConstants.END_ELEMENT) {
           if (!name.equals(r.getLocalName())) {
             throw new XmlRpcProtocolException("expected </" + name + ">, found </" + r.getLocalName() + ">");
@@ -231,9 +234,6 @@ public final class XmlRpcCodec {
         if ((ev == XMLStreamConstants.CHARACTERS || ev == XMLStreamConstants.SPACE) && !r.isWhiteSpace()) {
           throw new XmlRpcProtocolException("unexpected text before </" + name + ">");
         }
-        if (ev == XMLStreamConstants.ENTITY_REFERENCE || ev == XMLStreamConstants.DTD) {
-          throw new XmlRpcProtocolException("XML-RPC response contains a DTD or entity reference; refused");
-        }
       }
       throw new XmlRpcProtocolException("truncated XML-RPC response");
     }
@@ -242,7 +242,7 @@ public final class XmlRpcCodec {
     String text(String element) throws XMLStreamException {
       StringBuilder sb = new StringBuilder();
       while (r.hasNext()) {
-        int ev = r.next();
+        int ev = next();
         switch (ev) {
           case XMLStreamConstants.CHARACTERS:
           case XMLStreamConstants.SPACE:
@@ -253,9 +253,6 @@ public final class XmlRpcCodec {
             return sb.toString();
           case XMLStreamConstants.COMMENT:
             break;
-          case XMLStreamConstants.ENTITY_REFERENCE:
-          case XMLStreamConstants.DTD:
-            throw new XmlRpcProtocolException("XML-RPC response contains a DTD or entity reference; refused");
           default:
             throw new XmlRpcProtocolException("unexpected " + eventName(ev) + " inside <" + element + ">");
         }
@@ -270,7 +267,7 @@ public final class XmlRpcCodec {
       }
       StringBuilder untyped = new StringBuilder();
       while (r.hasNext()) {
-        int ev = r.next();
+        int ev = next();
         switch (ev) {
           case XMLStreamConstants.CHARACTERS:
           case XMLStreamConstants.SPACE:
@@ -288,9 +285,6 @@ public final class XmlRpcCodec {
             Object v = typed(r.getLocalName(), depth);
             expectEnd("value");
             return v;
-          case XMLStreamConstants.ENTITY_REFERENCE:
-          case XMLStreamConstants.DTD:
-            throw new XmlRpcProtocolException("XML-RPC response contains a DTD or entity reference; refused");
           default:
             throw new XmlRpcProtocolException("unexpected " + eventName(ev) + " inside <value>");
         }
@@ -378,7 +372,7 @@ public final class XmlRpcCodec {
     /** The next start tag's name, or null when the element {@code parent} ends first. */
     private String nextStartOrEnd(String parent) throws XMLStreamException {
       while (r.hasNext()) {
-        int ev = r.next();
+        int ev = next();
         if (ev == XMLStreamConstants.START_ELEMENT) {
           return r.getLocalName();
         }
@@ -390,9 +384,6 @@ public final class XmlRpcCodec {
         }
         if ((ev == XMLStreamConstants.CHARACTERS || ev == XMLStreamConstants.SPACE) && !r.isWhiteSpace()) {
           throw new XmlRpcProtocolException("unexpected text in <" + parent + ">");
-        }
-        if (ev == XMLStreamConstants.ENTITY_REFERENCE || ev == XMLStreamConstants.DTD) {
-          throw new XmlRpcProtocolException("XML-RPC response contains a DTD or entity reference; refused");
         }
       }
       throw new XmlRpcProtocolException("truncated XML-RPC response");
