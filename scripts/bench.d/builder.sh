@@ -4,7 +4,7 @@
 # VBUILD overrides the command (default dist/bin/vbuild), e.g. VBUILD="java -jar vr-builder/target/vr-builder-0.1.0-all.jar".
 set -eu
 [ "$(id -u)" = 0 ] || { echo "builder: must run as root (LXC)" >&2; exit 1; }
-VBUILD=${VBUILD:-dist/bin/vbuild}
+VBUILD=${VBUILD:-$(pwd -P)/dist/bin/vbuild}
 here=$(pwd)
 tmp=$(mktemp -d /tmp/vbuild-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
