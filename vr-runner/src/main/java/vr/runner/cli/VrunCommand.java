@@ -57,7 +57,33 @@ public final class VrunCommand {
   }
 
   public static void main(String... args) {
+    if (args.length == 2 && args[0].equals("_argv") && !args[1].startsWith("-")) {
+      // The launcher's call on every proc start: skip picocli, whose set-up costs more than the rest of
+      // this command (its classes cannot be class-data-shared). Errors look exactly as through Tool.
+      PrintWriter out = new PrintWriter(System.out, true);
+      try {
+        printArgv(new VrunCommand().runner(), Path.of(args[1]), out);
+        out.flush();
+        System.exit(Tool.OK);
+      } catch (VrException e) {
+        System.err.println("vrun: error: " + e.getMessage());
+        System.exit(e.exitCode());
+      }
+    }
     Tool.main(new VrunCommand(), args);
+  }
+
+  /** What {@code vrun _argv FILE} prints: the command that runs the proc's container, one argument a line. */
+  static void printArgv(Runner runner, Path file, PrintWriter out) {
+    YamlMap yaml = Yaml.load(file);
+    ProcPlan plan = ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
+    List<String> argv = runner.runArgv(plan, Extras.NONE);
+    for (String a : argv) {
+      if (a.isEmpty() || a.indexOf('\n') >= 0 || a.indexOf('\r') >= 0) {
+        throw new VrException("cannot pass the argument '" + a + "' to the launcher");
+      }
+    }
+    argv.forEach(out::println);
   }
 
   /** Runs vrun in-process, for tests and embedding. */
@@ -176,14 +202,7 @@ public final class VrunCommand {
   static final class Argv extends ProcCommand {
     @Override
     public Integer call() {
-      List<String> argv = parent.runner().runArgv(plan(), Extras.NONE);
-      for (String a : argv) {
-        if (a.isEmpty() || a.indexOf('\n') >= 0 || a.indexOf('\r') >= 0) {
-          throw new VrException("cannot pass the argument '" + a + "' to the launcher");
-        }
-      }
-      PrintWriter out = out();
-      argv.forEach(out::println);
+      printArgv(parent.runner(), file, out());
       return 0;
     }
   }
