@@ -26,7 +26,6 @@ import vr.common.yaml.YamlMap;
 import vr.runner.Extras;
 import vr.runner.ProcPlan;
 import vr.runner.Runner;
-import vr.runner.UptestResult;
 
 /**
  * {@code vrun setup|run|uptest|teardown|shell proc.yaml}: the runner's CLI. {@code setup}, {@code run} and
@@ -57,12 +56,19 @@ public final class VrunCommand {
   }
 
   public static void main(String... args) {
-    if (args.length == 2 && args[0].equals("_argv") && !args[1].startsWith("-")) {
-      // The launcher's call on every proc start: skip picocli, whose set-up costs more than the rest of
-      // this command (its classes cannot be class-data-shared). Errors look exactly as through Tool.
+    if (args.length == 2 && (args[0].equals("_argv") || args[0].equals("uptest")) && !args[1].startsWith("-")) {
+      // The launcher's call on every proc start, and the uptest a deploy waits for: plain calls skip picocli,
+      // whose set-up costs more than the rest of these commands (its classes cannot be class-data-shared).
+      // Output and errors are exactly as through Tool.
       PrintWriter out = new PrintWriter(System.out, true);
       try {
-        printArgv(new VrunCommand().runner(), Path.of(args[1]), out);
+        Runner runner = new VrunCommand().runner();
+        Path file = Path.of(args[1]);
+        if (args[0].equals("_argv")) {
+          printArgv(runner, file, out);
+        } else {
+          printUptests(runner, file, null, out);
+        }
         out.flush();
         System.exit(Tool.OK);
       } catch (VrException e) {
@@ -73,11 +79,24 @@ public final class VrunCommand {
     Tool.main(new VrunCommand(), args);
   }
 
+  /** Reads and checks a proc.yaml; errors point at its lines. */
+  static ProcPlan loadPlan(Runner runner, Path file) {
+    YamlMap yaml = Yaml.load(file);
+    return ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
+  }
+
+  /** What {@code vrun uptest FILE} prints: the results as one JSON line. */
+  static void printUptests(Runner runner, Path file, Integer timeout, PrintWriter out) {
+    int seconds = timeout != null ? timeout : Uptest.envTimeout();
+    if (seconds < 1) {
+      throw new vr.common.InputException("--timeout must be at least 1 second");
+    }
+    out.println(Runner.uptestJson(runner.uptest(loadPlan(runner, file), Duration.ofSeconds(seconds))));
+  }
+
   /** What {@code vrun _argv FILE} prints: the command that runs the proc's container, one argument a line. */
   static void printArgv(Runner runner, Path file, PrintWriter out) {
-    YamlMap yaml = Yaml.load(file);
-    ProcPlan plan = ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
-    List<String> argv = runner.runArgv(plan, Extras.NONE);
+    List<String> argv = runner.runArgv(loadPlan(runner, file), Extras.NONE);
     for (String a : argv) {
       if (a.isEmpty() || a.indexOf('\n') >= 0 || a.indexOf('\r') >= 0) {
         throw new VrException("cannot pass the argument '" + a + "' to the launcher");
@@ -148,16 +167,11 @@ public final class VrunCommand {
 
     @Override
     public Integer call() {
-      int seconds = timeout != null ? timeout : envTimeout();
-      if (seconds < 1) {
-        throw new vr.common.InputException("--timeout must be at least 1 second");
-      }
-      List<UptestResult> results = parent.runner().uptest(plan(), Duration.ofSeconds(seconds));
-      out().println(Runner.uptestJson(results));
+      printUptests(parent.runner(), file, timeout, out());
       return 0;
     }
 
-    private static int envTimeout() {
+    static int envTimeout() {
       String v = System.getenv("VR_UPTEST_TIMEOUT");
       if (v == null || v.isBlank()) {
         return 60;
