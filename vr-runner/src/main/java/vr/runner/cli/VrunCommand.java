@@ -56,18 +56,18 @@ public final class VrunCommand {
   }
 
   public static void main(String... args) {
-    if (args.length == 2 && (args[0].equals("_argv") || args[0].equals("uptest")) && !args[1].startsWith("-")) {
-      // The launcher's call on every proc start, and the uptest a deploy waits for: plain calls skip picocli,
-      // whose set-up costs more than the rest of these commands (its classes cannot be class-data-shared).
-      // Output and errors are exactly as through Tool.
+    if (args.length == 2 && FAST.contains(args[0]) && !args[1].startsWith("-")) {
+      // What a deploy waits for (setup, the launcher's call on every proc start, uptest), called plainly,
+      // skips picocli, whose set-up costs more than the rest of these commands (its classes cannot be
+      // class-data-shared). Output and errors are exactly as through Tool.
       PrintWriter out = new PrintWriter(System.out, true);
       try {
         Runner runner = new VrunCommand().runner();
         Path file = Path.of(args[1]);
-        if (args[0].equals("_argv")) {
-          printArgv(runner, file, out);
-        } else {
-          printUptests(runner, file, null, out);
+        switch (args[0]) {
+          case "setup" -> setup(runner, file);
+          case "_argv" -> printArgv(runner, file, out);
+          default -> printUptests(runner, file, null, out);
         }
         out.flush();
         System.exit(Tool.OK);
@@ -77,6 +77,17 @@ public final class VrunCommand {
       }
     }
     Tool.main(new VrunCommand(), args);
+  }
+
+  private static final java.util.Set<String> FAST = java.util.Set.of("setup", "_argv", "uptest");
+
+  /** {@code vrun setup FILE}: under the proc.yaml's lock, as {@link Setup}. */
+  static void setup(Runner runner, Path file) {
+    YamlMap yaml = Yaml.load(file);
+    ProcPlan plan = ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
+    try (FileLock lock = FileLock.tryExclusive(file)) {
+      runner.setup(plan, ProcPlan.Where.of(yaml), Extras.NONE);
+    }
   }
 
   /** Reads and checks a proc.yaml; errors point at its lines. */
@@ -140,10 +151,7 @@ public final class VrunCommand {
   static final class Setup extends ProcCommand {
     @Override
     public Integer call() {
-      ProcPlan plan = plan();
-      try (FileLock lock = FileLock.tryExclusive(file)) {
-        parent.runner().setup(plan, where(), Extras.NONE);
-      }
+      setup(parent.runner(), file);
       return 0;
     }
   }
