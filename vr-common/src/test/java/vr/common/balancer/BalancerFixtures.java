@@ -5,13 +5,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import vr.common.testing.BalancerRig;
+import vr.common.testing.HttpBackend;
+import vr.common.testing.HttpProbe;
 
 /** Helpers shared by the balancer integration tests (public: the backends are tested from their own packages). */
 public final class BalancerFixtures {
   private BalancerFixtures() {}
+
+  /**
+   * Swaps pool {@code pool}'s node ten times (add the new one, delete the old one) while a loop sends
+   * requests through the balancer's front end on {@code port}; asserts that not one request failed.
+   */
+  public static void assertTenSwapsUnderLoadFailNoRequest(Balancer lb, BalancerRig rig, String pool, int port)
+      throws Exception {
+    HttpBackend current = rig.backend(pool + "-0");
+    lb.addNodes(pool, List.of(current.node()));
+    HttpProbe.await(port, (pool + "-0")::equals, 3, Duration.ofSeconds(10), "first node not reached");
+    HttpProbe.Loop loop = new HttpProbe.Loop(port);
+    for (int i = 1; i <= 10; i++) {
+      HttpBackend next = rig.backend(pool + "-" + i);
+      lb.addNodes(pool, List.of(next.node()));
+      lb.deleteNodes(pool, List.of(current.node()));
+      current = next;
+    }
+    HttpProbe.await(port, (pool + "-10")::equals, 5, Duration.ofSeconds(10), "last node not reached");
+    loop.close();
+    assertThat(loop.failures()).as("failed requests out of " + loop.total()).isEmpty();
+    assertThat(loop.total()).isGreaterThan(20);
+    assertThat(lb.getNodes(pool)).containsExactly(current.node());
+  }
 
   /** Writes {@code BALANCERS: {lb: {<settings>}}} to a file and loads it. */
   public static Balancer load(Path dir, String settings) throws IOException {

@@ -72,23 +72,7 @@ class NginxBalancerIT {
 
   @Test
   void swappingNodesTenTimesUnderLoadFailsNoRequest() throws Exception {
-    Balancer lb = lb();
-    int port = nginx.port("swap");
-    HttpBackend current = rig.backend("swap-0");
-    lb.addNodes("swap", List.of(current.node()));
-    HttpProbe.await(port, "swap-0"::equals, 3, Duration.ofSeconds(10), "first node not reached");
-    HttpProbe.Loop loop = new HttpProbe.Loop(port);
-    for (int i = 1; i <= 10; i++) {
-      HttpBackend next = rig.backend("swap-" + i);
-      lb.addNodes("swap", List.of(next.node()));
-      lb.deleteNodes("swap", List.of(current.node()));
-      current = next;
-    }
-    HttpProbe.await(port, "swap-10"::equals, 5, Duration.ofSeconds(10), "last node not reached");
-    loop.close();
-    assertThat(loop.failures()).as("failed requests out of " + loop.total()).isEmpty();
-    assertThat(loop.total()).isGreaterThan(20);
-    assertThat(lb.getNodes("swap")).containsExactly(current.node());
+    BalancerFixtures.assertTenSwapsUnderLoadFailNoRequest(lb(), rig, "swap", nginx.port("swap"));
   }
 
   @Test
