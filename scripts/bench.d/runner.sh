@@ -4,11 +4,13 @@
 #   2. vrun run to the app's first output line                vs  JVM start-up + 2 x lxc-execute /bin/true
 #   3. one trivial uptest end to end                            vs  the same bound
 #   4. resident memory of a running proc beyond the app (LXC's monitor and init)
-# Needs the shaded jar (mvn -pl vr-common,vr-runner -am package -DskipTests) or VR_RUNNER_JAR.
+# JVM start-up is a hello-world class on the same JVM with its default options, as in the start-up benchmark.
+# Needs dist/lib/vr-runner.jar with its CDS archive (scripts/build), or VR_RUNNER_JAR.
 set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
-VR_RUNNER_JAR=${VR_RUNNER_JAR:-$(ls "$top"/vr-runner/target/vr-runner-*-all.jar 2>/dev/null | head -1)}
-[ -n "$VR_RUNNER_JAR" ] || { echo "runner.sh: build the jar first (mvn -pl vr-common,vr-runner -am package -DskipTests)" >&2; exit 1; }
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+VR_RUNNER_JAR=${VR_RUNNER_JAR:-$top/dist/lib/vr-runner.jar}
+[ -f "$VR_RUNNER_JAR" ] || { echo "runner.sh: build the suite first (scripts/build --fast)" >&2; exit 1; }
+[ -f "${VR_RUNNER_JAR%.jar}.jsa" ] || echo "runner.sh: note: no CDS archive beside $VR_RUNNER_JAR; figures will be slower" >&2
 export VR_RUNNER_JAR
 vrun="$top/vr-runner/src/main/sh/vrun"
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-runner.XXXXXX")
@@ -57,6 +59,8 @@ tar_ms=$(median < "$work/tar.ms"); setup_ms=$(median < "$work/setup.ms")
 echo "tar xzf: ${tar_ms} ms   vrun setup: ${setup_ms} ms   ratio: $(ratio "$setup_ms" "$tar_ms") (goal <= 1.10)"
 
 echo "## vrun run to first output line vs JVM start-up + 2 x lxc-execute /bin/true"
+printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' > "$work/Hello.java"
+javac -d "$work" "$work/Hello.java"
 mkdir -p "$work/lxc/t" "$work/up"
 cat > "$work/lxc/t/config" <<CFG
 lxc.rootfs.path = overlay:$VR_ROOT/images/busybox/contents:$work/up/upper
@@ -67,7 +71,7 @@ lxc.console.path = none
 CFG
 : > "$work/jvm.ms"; : > "$work/lxc.ms"; : > "$work/run.ms"
 for r in 1 2 3 4 5; do
-  t0=$(now); java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -jar "$VR_RUNNER_JAR" --version >/dev/null; t1=$(now)
+  t0=$(now); java -cp "$work" Hello >/dev/null; t1=$(now)
   ms "$t0" "$t1" >> "$work/jvm.ms"
   t0=$(now); lxc-execute -P "$work/lxc" -n t -- /bin/true; t1=$(now); ms "$t0" "$t1" >> "$work/lxc.ms"
   t0=$(now)

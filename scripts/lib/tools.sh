@@ -2,6 +2,6 @@
 TOOLS="vrun:vr-runner:
 vbuild:vr-builder:
 vimage:vr-imager:
-proc_publisher:vr-agent:-Xmx32m -Xms8m -Xss256k -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=48m -XX:+ExitOnOutOfMemoryError
+proc_publisher:vr-agent:-XX:+UseSerialGC -Xmx32m -Xms8m -Xss256k -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=48m -XX:+ExitOnOutOfMemoryError
 vr.cli:vr-cli:
 vr-server:vr-server:"
