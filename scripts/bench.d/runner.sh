@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runner benchmarks (root, LXC). Prints each figure with its baseline measured in the same run.
 #   1. vrun setup (image already unpacked) of a 100 MB build  vs  GNU tar xzf of that build
-#   2. vrun run to the app's first output line                vs  JVM start-up + 2 x lxc-execute /bin/true
+#   2. vrun run to the app's first output line (recorded start, and through Java) vs  JVM start-up + 2 x lxc-execute /bin/true
 #   3. one trivial uptest end to end                            vs  the same bound
 #   4. resident memory of a running proc beyond the app (LXC's monitor and init)
 # JVM start-up is a hello-world class on the same JVM with its default options, as in the start-up benchmark.
@@ -14,7 +14,8 @@ VR_RUNNER_JAR=${VR_RUNNER_JAR:-$top/dist/lib/vr-runner.jar}
 export VR_RUNNER_JAR
 vrun="$top/vr-runner/src/main/sh/vrun"
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-runner.XXXXXX")
-trap 'VR_ROOT=$work/apps "$vrun" teardown "$work/proc.yaml" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'VR_ROOT=$work/apps "$vrun" teardown "$yaml" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+yaml=$work/none
 export VR_ROOT="$work/apps"
 
 now() { date +%s%N; }
@@ -45,15 +46,19 @@ image_name: busybox
 image_url: $work/busybox.tar.gz
 build_url: $work/build.tar.gz
 YAML
-"$vrun" setup "$work/proc.yaml"   # unpacks the image and caches the build
+# Where the server puts it: in the proc's own folder (teardown removes the folder, so it is copied in again).
+yaml=$VR_ROOT/procs/bench-v1-b-0123abcd-web-$port/proc.yaml
+place() { mkdir -p "${yaml%/*}" && cp "$work/proc.yaml" "$yaml"; }
+place
+"$vrun" setup "$yaml"   # unpacks the image and caches the build
 
 echo "## setup of a 100 MB build (image unpacked) vs tar xzf"
 : > "$work/tar.ms"; : > "$work/setup.ms"
 for r in 1 2 3 4 5; do
   rm -rf "$work/x"; mkdir "$work/x"; sync
   t0=$(now); tar -C "$work/x" -xzf "$work/build.tar.gz"; t1=$(now); ms "$t0" "$t1" >> "$work/tar.ms"
-  "$vrun" teardown "$work/proc.yaml"; sync
-  t0=$(now); "$vrun" setup "$work/proc.yaml"; t1=$(now); ms "$t0" "$t1" >> "$work/setup.ms"
+  "$vrun" teardown "$yaml"; place; sync
+  t0=$(now); "$vrun" setup "$yaml"; t1=$(now); ms "$t0" "$t1" >> "$work/setup.ms"
 done
 tar_ms=$(median < "$work/tar.ms"); setup_ms=$(median < "$work/setup.ms")
 echo "tar xzf: ${tar_ms} ms   vrun setup: ${setup_ms} ms   ratio: $(ratio "$setup_ms" "$tar_ms") (goal <= 1.10)"
@@ -69,16 +74,21 @@ lxc.autodev = 1
 lxc.mount.auto = proc:mixed sys:ro
 lxc.console.path = none
 CFG
-: > "$work/jvm.ms"; : > "$work/lxc.ms"; : > "$work/run.ms"
+: > "$work/jvm.ms"; : > "$work/lxc.ms"; : > "$work/run.ms"; : > "$work/java.ms"
+# Time from `vrun run` to the app's first line, in ms, appended to file $1.
+first_line() {
+  t0=$(now)
+  "$vrun" run "$yaml" > "$work/run.out" 2>&1 &
+  pid=$!
+  while ! grep -q first-line "$work/run.out" 2>/dev/null; do sleep 0.005; done
+  t1=$(now); ms "$t0" "$t1" >> "$1"
+}
 for r in 1 2 3 4 5; do
   t0=$(now); java -cp "$work" Hello >/dev/null; t1=$(now)
   ms "$t0" "$t1" >> "$work/jvm.ms"
   t0=$(now); lxc-execute -P "$work/lxc" -n t -- /bin/true; t1=$(now); ms "$t0" "$t1" >> "$work/lxc.ms"
-  t0=$(now)
-  "$vrun" run "$work/proc.yaml" > "$work/run.out" 2>&1 &
-  pid=$!
-  while ! grep -q first-line "$work/run.out" 2>/dev/null; do sleep 0.005; done
-  t1=$(now); ms "$t0" "$t1" >> "$work/run.ms"
+  # As supervisord starts a set-up proc: the start setup (or the last start) recorded is still good.
+  first_line "$work/run.ms"
   if [ "$r" = 1 ]; then
     # Resident memory beyond the app: the monitor (this pid, now lxc-execute) and LXC's init inside.
     sleep 0.3
@@ -90,15 +100,21 @@ for r in 1 2 3 4 5; do
     echo "RSS: monitor ($(cat /proc/$pid/comm)) ${mon_kb} kB + init ${init_kb} kB = $((mon_kb + init_kb)) kB beyond the app (app: $(cat /proc/$app/comm) ${app_kb} kB); java processes in the tree: $(pstree -p "$pid" | grep -c java || true)"
   fi
   kill -TERM "$pid"; wait "$pid" || true
+  # The same start through Java, as after a change to proc.yaml: without the record.
+  rm -f "${yaml%/*}/prepared-run"
+  first_line "$work/java.ms"
+  kill -TERM "$pid"; wait "$pid" || true
 done
-jvm=$(median < "$work/jvm.ms"); lxc=$(median < "$work/lxc.ms"); run=$(median < "$work/run.ms")
+jvm=$(median < "$work/jvm.ms"); lxc=$(median < "$work/lxc.ms"); run=$(median < "$work/run.ms"); java_run=$(median < "$work/java.ms")
 bound=$((jvm + 2 * lxc))
-echo "JVM start-up: ${jvm} ms   lxc-execute /bin/true: ${lxc} ms   bound: ${bound} ms   vrun run to first line: ${run} ms   ratio: $(ratio "$run" "$bound") (goal <= 1.00)"
+echo "JVM start-up: ${jvm} ms   lxc-execute /bin/true: ${lxc} ms   bound: ${bound} ms"
+echo "vrun run to first line: ${run} ms   ratio: $(ratio "$run" "$bound") (goal <= 1.00)"
+echo "the same through Java (proc.yaml changed since the last start): ${java_run} ms   ratio: $(ratio "$java_run" "$bound")"
 
 echo "## one trivial uptest end to end vs the same bound"
 : > "$work/up.ms"
 for r in 1 2 3 4 5; do
-  t0=$(now); "$vrun" uptest "$work/proc.yaml" > "$work/up.out"; t1=$(now); ms "$t0" "$t1" >> "$work/up.ms"
+  t0=$(now); "$vrun" uptest "$yaml" > "$work/up.out"; t1=$(now); ms "$t0" "$t1" >> "$work/up.ms"
 done
 grep -q '"Passed":true' "$work/up.out" || { echo "uptest did not pass: $(cat "$work/up.out")" >&2; exit 1; }
 up=$(median < "$work/up.ms")

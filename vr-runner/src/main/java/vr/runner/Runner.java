@@ -14,6 +14,7 @@ import vr.common.container.ContainerSpec;
 import vr.common.container.Lxc;
 import vr.common.fs.Trees;
 import vr.common.fs.VrPaths;
+import vr.common.yaml.YamlMap;
 
 /**
  * The runner as a library: lays out, runs, uptests, opens a shell in and tears down procs in LXC
@@ -48,7 +49,19 @@ public final class Runner {
 
   /** Ensures image and build, unpacks the build as /app and writes the proc's files and container config. */
   public void setup(ProcPlan plan, ProcPlan.Where where, Extras extras) {
+    PreparedRun.forget(layout(plan));
     new Setup(paths, lxc, progress, hostEnv).run(plan, where, extras);
+  }
+
+  /**
+   * {@code vrun setup}: as {@link #setup}, then records the proc's start for the launcher, which needs no
+   * JVM to start it while nothing changes ({@link PreparedRun}; only for a proc.yaml in the proc's folder).
+   */
+  public void setup(ProcPlan plan, YamlMap procYaml) {
+    setup(plan, ProcPlan.Where.of(procYaml), Extras.NONE);
+    ContainerSpec spec = ProcContainers.spec(plan, layout(plan), image(plan), ProcContainers.Kind.RUN, Extras.NONE,
+        ProcContainers.runCommand());
+    PreparedRun.record(paths, layout(plan), spec, lxc.cgroups(), image(plan), procYaml.file(), procYaml.source());
   }
 
   /** The proc's container, ready to start: its config written, leftovers of an earlier run killed. */
@@ -63,6 +76,13 @@ public final class Runner {
   /** The command line that runs the prepared proc; a launcher {@code exec}s it so that no JVM stays. */
   public List<String> runArgv(ProcPlan plan, Extras extras) {
     return Lxc.argv(prepareRun(plan, extras));
+  }
+
+  /** The launcher's start ({@code vrun _argv}): as {@link #runArgv}, and records it as {@link #setup(ProcPlan, YamlMap)} does. */
+  public List<String> runArgv(ProcPlan plan, YamlMap procYaml) {
+    ContainerSpec spec = prepareRun(plan, Extras.NONE);
+    PreparedRun.record(paths, layout(plan), spec, lxc.cgroups(), image(plan), procYaml.file(), procYaml.source());
+    return Lxc.argv(spec);
   }
 
   /**

@@ -80,6 +80,15 @@ class LauncherIT {
     return yaml;
   }
 
+  /** As the server does it: the proc.yaml in the proc's own folder, then setup. */
+  Path setUpInProcFolder(String cmd) throws Exception {
+    Path draft = Fixtures.procYaml(tmp.resolve("draft.yaml"), server, null, Daemons.freePort(), "cmd: " + cmd + "\n");
+    Path yaml = Files.createDirectories(tmp.resolve("apps/procs").resolve(procName(draft))).resolve("proc.yaml");
+    Files.move(draft, yaml);
+    assertThat(runCaptured("setup", yaml.toString())).isEqualTo("0:");
+    return yaml;
+  }
+
   static String procName(Path yaml) {
     return vr.common.model.ProcData.load(yaml).name().format();
   }
@@ -117,9 +126,56 @@ class LauncherIT {
   }
 
   @Test
+  void aSetUpProcStartsWithoutAJvmUntilSomethingItWasMadeFromChanges() throws Exception {
+    Path yaml = setUpInProcFolder("'echo hi; exit 3'");
+    Path javaCalls = tmp.resolve("java-calls");
+    Path java = tmp.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$*\" >> " + javaCalls + "\nexec java \"$@\"\n");
+    java.toFile().setExecutable(true);
+    // Started as recorded by setup: the app runs, its status is vrun's, and no JVM was started.
+    assertThat(run(java, yaml)).isEqualTo("3:hi\n");
+    assertThat(javaCalls).doesNotExist();
+    // proc.yaml changed: this start goes through Java, which records it again; the next one needs no JVM.
+    Files.writeString(yaml, Files.readString(yaml) + "# changed\n");
+    assertThat(run(java, yaml)).isEqualTo("3:hi\n");
+    assertThat(Files.readAllLines(javaCalls)).hasSize(1).allMatch(l -> l.contains("_argv"));
+    assertThat(run(java, yaml)).isEqualTo("3:hi\n");
+    assertThat(Files.readAllLines(javaCalls)).hasSize(1);
+    // A cgroup left by an earlier container of the proc (a killed monitor's): Java removes it first.
+    String gone = Files.readAllLines(yaml.resolveSibling("prepared-run")).stream().filter(l -> l.startsWith("gone "))
+        .findFirst().orElseThrow().substring(5);
+    Path leftover = Files.createDirectory(Path.of(gone + "-1"));
+    try {
+      assertThat(run(java, yaml)).isEqualTo("3:hi\n");
+      assertThat(Files.readAllLines(javaCalls)).hasSize(2);
+      assertThat(leftover).doesNotExist();
+    } finally {
+      Files.deleteIfExists(leftover);
+    }
+    // A proc.yaml outside its proc's folder: Java every time, nothing recorded beside it.
+    Path elsewhere = Files.copy(yaml, tmp.resolve("elsewhere.yaml"));
+    assertThat(run(java, elsewhere)).isEqualTo("3:hi\n");
+    assertThat(run(java, elsewhere)).isEqualTo("3:hi\n");
+    assertThat(Files.readAllLines(javaCalls)).hasSize(4);
+    assertThat(tmp.resolve("prepared-run")).doesNotExist();
+    assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
+    assertThat(yaml.getParent()).doesNotExist();
+  }
+
+  private String run(Path java, Path yaml) throws Exception {
+    ProcessBuilder pb = vrun("run", yaml.toString()).redirectErrorStream(true);
+    pb.environment().put("VR_JAVA", java.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue() + ":" + out;
+  }
+
+  @Test
   void underSupervisordStartStopAndRestartLeaveNoOrphans() throws Exception {
     Prereqs.command("supervisord", "supervisor");
-    Path yaml = setUp("\"echo started-$PORT; sleep 1000 & sleep 1000\"");
+    // As in production: the proc.yaml in the proc's folder, so that supervisord's starts need no JVM.
+    Path yaml = setUpInProcFolder("\"echo started-$PORT; sleep 1000 & sleep 1000\"");
     String name = procName(yaml);
     Path sup = Files.createDirectories(tmp.resolve("sup"));
     Path sock = sup.resolve("s.sock");

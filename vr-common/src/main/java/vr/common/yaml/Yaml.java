@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -27,7 +26,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 import vr.common.InputException;
 
 /**
@@ -51,7 +52,7 @@ public final class Yaml {
     } catch (IOException e) {
       throw InputException.at(file, 0, "cannot read: " + e.getMessage());
     }
-    return parse(text, file);
+    return parse(text, file).withSource(text);
   }
 
   /** Parses {@code text}; errors name {@code file} (which may be a made-up name such as a URL). */
@@ -61,11 +62,11 @@ public final class Yaml {
     opts.setAllowDuplicateKeys(false);
     opts.setMaxAliasesForCollections(50);
     opts.setNestingDepthLimit(50);
-    ScalarConstructor ctor = new ScalarConstructor(opts);
-    org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(ctor, new Representer(new DumperOptions()), new DumperOptions(), opts);
     Node root;
     try (Reader r = new StringReader(text)) {
-      root = yaml.compose(r);
+      // SnakeYAML's composer only: its constructors are not needed (scalars are read by Scalars), and making
+      // one starts SnakeYAML's logging and type machinery, a fifth of a proc start.
+      root = new Composer(new ParserImpl(new StreamReader(r), opts), new Resolver(), opts).getSingleNode();
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
@@ -79,10 +80,10 @@ public final class Yaml {
     if (!(root instanceof MappingNode mapping)) {
       throw InputException.at(file, line(root), "must be a mapping of keys to values");
     }
-    return toMap(mapping, file, ctor);
+    return toMap(mapping, file);
   }
 
-  private static YamlMap toMap(MappingNode node, Path file, ScalarConstructor ctor) {
+  private static YamlMap toMap(MappingNode node, Path file) {
     Map<String, Object> values = new LinkedHashMap<>();
     Map<String, Integer> lines = new LinkedHashMap<>();
     for (NodeTuple t : node.getValue()) {
@@ -93,35 +94,29 @@ public final class Yaml {
       if (values.containsKey(key)) {
         throw InputException.at(file, line(k), key + " appears twice");
       }
-      values.put(key, toJava(t.getValueNode(), file, ctor));
+      values.put(key, toJava(t.getValueNode(), file, key));
       lines.put(key, line(k));
     }
     return new YamlMap(file, line(node), values, lines);
   }
 
-  private static Object toJava(Node node, Path file, ScalarConstructor ctor) {
+  private static Object toJava(Node node, Path file, String key) {
     if (node instanceof MappingNode m) {
-      return new YamlMap.Nested(toMap(m, file, ctor));
+      return new YamlMap.Nested(toMap(m, file));
     }
     if (node instanceof SequenceNode s) {
       List<Object> list = new ArrayList<>();
       for (Node n : s.getValue()) {
-        list.add(toJava(n, file, ctor));
+        list.add(toJava(n, file, key));
       }
       return list;
     }
     ScalarNode sc = (ScalarNode) node;
-    if (Tag.STR.equals(sc.getTag())) {
-      return sc.getValue();
+    try {
+      return Scalars.value(sc.getTag(), sc.getValue());
+    } catch (IllegalArgumentException e) {
+      throw InputException.at(file, line(sc), key + ": " + e.getMessage());
     }
-    Object v = ctor.construct(sc);
-    if (v instanceof Integer i) {
-      return i.longValue();
-    }
-    if (v instanceof Date || v instanceof byte[]) {
-      return sc.getValue();
-    }
-    return v;
   }
 
   private static int line(Node n) {
@@ -160,16 +155,5 @@ public final class Yaml {
       return out;
     }
     return v;
-  }
-
-  /** Exposes SnakeYAML's safe resolution of one scalar (ints, floats, booleans, nulls). */
-  private static final class ScalarConstructor extends SafeConstructor {
-    ScalarConstructor(LoaderOptions opts) {
-      super(opts);
-    }
-
-    Object construct(ScalarNode n) {
-      return constructObject(n);
-    }
   }
 }

@@ -19,6 +19,7 @@ public final class YamlMap {
   private final int line;
   private final Map<String, Object> values;
   private final Map<String, Integer> lines;
+  private String source;
 
   YamlMap(Path file, int line, Map<String, Object> values, Map<String, Integer> lines) {
     this.file = file;
@@ -30,6 +31,16 @@ public final class YamlMap {
   /** An empty mapping attributed to {@code file}. */
   public static YamlMap empty(Path file) {
     return new YamlMap(file, 1, new LinkedHashMap<>(), new LinkedHashMap<>());
+  }
+
+  /** The text this mapping was read from, when {@link Yaml#load} read it from a file; else null. */
+  public String source() {
+    return source;
+  }
+
+  YamlMap withSource(String text) {
+    this.source = text;
+    return this;
   }
 
   public Path file() {

@@ -30,6 +30,22 @@ class YamlTest {
   }
 
   @Test
+  void aValueWithATagWeCannotReadNamesLineAndKey() {
+    assertThatThrownBy(() -> Yaml.parse("a: 1\nport: !python/int 5\n", F)).isInstanceOf(InputException.class)
+        .hasMessage("x.yaml line 2: port: cannot read a value tagged !python/int");
+    assertThatThrownBy(() -> Yaml.parse("env:\n  A: !!int twelve\n", F))
+        .hasMessage("x.yaml line 2: A: 'twelve' is not an integer");
+  }
+
+  @Test
+  void readsScalarsAsPyYamlDid() {
+    YamlMap m = Yaml.parse("port: 5000\nbig: 99999999999\nratio: 0.5\non: yes\nnone: ~\nv: '9.0'\nd: 2001-12-14\n", F);
+    assertThat(m.asMap()).containsEntry("port", 5000L).containsEntry("big", 99999999999L)
+        .containsEntry("ratio", 0.5).containsEntry("on", true).containsEntry("none", null)
+        .containsEntry("v", "9.0").containsEntry("d", "2001-12-14");
+  }
+
+  @Test
   void missingFileIsInputError() {
     assertThatThrownBy(() -> Yaml.load(Path.of("/nonexistent/dir/proc.yaml"))).hasMessage("proc.yaml: no such file");
   }

@@ -86,7 +86,7 @@ public final class VrunCommand {
     YamlMap yaml = Yaml.load(file);
     ProcPlan plan = ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
     try (FileLock lock = FileLock.tryExclusive(file)) {
-      runner.setup(plan, ProcPlan.Where.of(yaml), Extras.NONE);
+      runner.setup(plan, yaml);
     }
   }
 
@@ -107,7 +107,9 @@ public final class VrunCommand {
 
   /** What {@code vrun _argv FILE} prints: the command that runs the proc's container, one argument a line. */
   static void printArgv(Runner runner, Path file, PrintWriter out) {
-    List<String> argv = runner.runArgv(loadPlan(runner, file), Extras.NONE);
+    YamlMap yaml = Yaml.load(file);
+    ProcPlan plan = ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
+    List<String> argv = runner.runArgv(plan, yaml);
     for (String a : argv) {
       if (a.isEmpty() || a.indexOf('\n') >= 0 || a.indexOf('\r') >= 0) {
         throw new VrException("cannot pass the argument '" + a + "' to the launcher");
