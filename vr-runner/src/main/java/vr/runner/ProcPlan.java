@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import vr.common.InputException;
+import vr.common.container.LxcConfig;
 import vr.common.container.MemorySize;
 import vr.common.fs.Owner;
 import vr.common.fs.VrPaths;
@@ -39,7 +40,13 @@ public record ProcPlan(ProcData proc, ProcName name, int port, Owner owner, Stri
     InputException error(String key, String what);
 
     static Where of(YamlMap y) {
-      return y::error;
+      // A class, not y::error: a bound method reference spins a method handle class on every proc start.
+      return new Where() {
+        @Override
+        public InputException error(String key, String what) {
+          return y.error(key, what);
+        }
+      };
     }
 
     Where NOWHERE = (key, what) -> new InputException("proc.yaml: " + key + " " + what);
@@ -101,7 +108,7 @@ public record ProcPlan(ProcData proc, ProcName name, int port, Owner owner, Stri
           throw where.error("volumes", "cannot mount over " + inside);
         }
       }
-      if (v.outside().chars().anyMatch(c -> c <= ' ') || v.inside().chars().anyMatch(c -> c <= ' ')) {
+      if (LxcConfig.hasSpaceOrControl(v.outside()) || LxcConfig.hasSpaceOrControl(v.inside())) {
         throw where.error("volumes", "paths may not contain spaces: " + v.outside() + " -> " + v.inside());
       }
     }

@@ -67,7 +67,12 @@ final class Uptests {
     try {
       Process p = lxc.start(spec, new ProcessBuilder().redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
-      Thread reader = new Thread(() -> copy(p.getInputStream(), out), "uptest-output");
+      Thread reader = new Thread(new Runnable() {
+        @Override
+        public void run() {
+          copy(p.getInputStream(), out);
+        }
+      }, "uptest-output");
       reader.start();
       boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!finished) {

@@ -29,7 +29,7 @@ public record Cgroups(Version version, boolean memory, boolean swapLimit, List<P
   /** Reads the running host's layout. */
   public static Cgroups detect() {
     try {
-      return parse(Files.readString(Path.of("/proc/self/mounts")), Path::of);
+      return parse(Files.readString(Path.of("/proc/self/mounts")), HOST);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read /proc/self/mounts", e);
     }
@@ -39,6 +39,14 @@ public record Cgroups(Version version, boolean memory, boolean swapLimit, List<P
   interface Fs {
     Path path(String p);
   }
+
+  /** The real file system. A class rather than {@code Path::of}: the first lambda of a run costs ~5 ms. */
+  private static final Fs HOST = new Fs() {
+    @Override
+    public Path path(String p) {
+      return Path.of(p);
+    }
+  };
 
   static Cgroups parse(String mounts, Fs fs) {
     Path memoryV1 = null;

@@ -3,7 +3,6 @@ package vr.common.container;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -194,24 +193,43 @@ public final class Lxc {
 
   /** Every cgroup dir LXC made for {@code name}: {@code lxc.payload.<name>[-n]} and {@code lxc.monitor.<name>[-n]}. */
   List<Path> cgroupDirs(String name) {
+    // Every container start and stop looks, so names are compared before anything is stat'ed.
+    String payload = "lxc.payload." + name;
+    String monitor = "lxc.monitor." + name;
     List<Path> out = new ArrayList<>();
     for (Path h : cgroups.hierarchies()) {
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(h)) {
-        for (Path p : ds) {
-          String f = p.getFileName().toString();
-          if (Files.isDirectory(p) && (ours(f, "lxc.payload." + name) || ours(f, "lxc.monitor." + name))) {
-            out.add(p);
-          }
+      String[] entries = h.toFile().list();
+      if (entries == null) {
+        continue; // a hierarchy we cannot read holds nothing of ours
+      }
+      for (String f : entries) {
+        if ((ours(f, payload) || ours(f, monitor)) && Files.isDirectory(h.resolve(f))) {
+          out.add(h.resolve(f));
         }
-      } catch (IOException e) {
-        // A hierarchy we cannot read holds nothing of ours.
       }
     }
     return out;
   }
 
-  private static boolean ours(String dir, String base) {
-    return dir.equals(base) || (dir.startsWith(base + "-") && dir.substring(base.length() + 1).matches("[0-9]+"));
+  /** {@code base} itself, or {@code base-<digits>} (LXC's name when {@code base} was taken). */
+  static boolean ours(String dir, String base) {
+    if (!dir.startsWith(base)) {
+      return false;
+    }
+    int n = dir.length();
+    int b = base.length();
+    if (n == b) {
+      return true;
+    }
+    if (n == b + 1 || dir.charAt(b) != '-') {
+      return false;
+    }
+    for (int i = b + 1; i < n; i++) {
+      if (dir.charAt(i) < '0' || dir.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Pids in a cgroup and its children. */

@@ -1,8 +1,8 @@
 package vr.common.container;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import vr.common.VrException;
 
 /**
@@ -47,8 +47,11 @@ public final class LxcConfig {
     if (spec.plainRootfs()) {
       line(b, "lxc.rootfs.path", "dir:" + spec.upper());
     } else {
-      String lowers = spec.lowers().stream().map(Object::toString).collect(Collectors.joining(":"));
-      line(b, "lxc.rootfs.path", "overlay:" + lowers + ":" + spec.upper());
+      StringBuilder rootfs = new StringBuilder("overlay:");
+      for (Path lower : spec.lowers()) {
+        rootfs.append(lower).append(':');
+      }
+      line(b, "lxc.rootfs.path", rootfs.append(spec.upper()).toString());
     }
     line(b, "lxc.net.0.type", spec.network() == ContainerSpec.Network.HOST ? "none" : "empty");
     line(b, "lxc.autodev", "1");
@@ -156,9 +159,20 @@ public final class LxcConfig {
 
   /** fstab-style fields are space separated and LXC does not unescape them. */
   private static void checkField(String s) {
-    if (s.isEmpty() || s.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+    if (s.isEmpty() || hasSpaceOrControl(s)) {
       throw new IllegalArgumentException("mount paths may not contain spaces or control characters: '" + s + "'");
     }
+  }
+
+  /** Whether {@code s} has a space, tab, newline or other control character. */
+  public static boolean hasSpaceOrControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void line(StringBuilder b, String key, String value) {

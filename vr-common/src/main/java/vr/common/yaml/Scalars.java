@@ -12,26 +12,36 @@ import org.yaml.snakeyaml.nodes.Tag;
  * this to SafeConstructor's results.
  */
 final class Scalars {
+  // YAML's own tags as text: SnakeYAML's Tag class is not used on this path, because making its first
+  // instance compiles a regular expression and spins up method handles (~10 ms).
+  static final String STR = Tag.PREFIX + "str";
+  static final String NULL = Tag.PREFIX + "null";
+  static final String BOOL = Tag.PREFIX + "bool";
+  static final String INT = Tag.PREFIX + "int";
+  static final String FLOAT = Tag.PREFIX + "float";
+  static final String TIMESTAMP = Tag.PREFIX + "timestamp";
+  static final String BINARY = Tag.PREFIX + "binary";
+  static final String MERGE = Tag.PREFIX + "merge";
+  static final String YAML = Tag.PREFIX + "yaml";
+
   private Scalars() {}
 
-  /** The value; an IllegalArgumentException says why there is none. */
-  static Object value(Tag tag, String text) {
-    if (Tag.STR.equals(tag) || Tag.TIMESTAMP.equals(tag) || Tag.BINARY.equals(tag)) {
-      return text;
+  /** The value of a scalar with the tag {@code tag}; an IllegalArgumentException says why there is none. */
+  static Object value(String tag, String text) {
+    switch (tag) {
+      case STR, TIMESTAMP, BINARY:
+        return text;
+      case NULL:
+        return null;
+      case BOOL:
+        return bool(text);
+      case INT:
+        return integer(text);
+      case FLOAT:
+        return floating(text);
+      default:
+        throw new IllegalArgumentException("cannot read a value tagged " + tag);
     }
-    if (Tag.NULL.equals(tag)) {
-      return null;
-    }
-    if (Tag.BOOL.equals(tag)) {
-      return bool(text);
-    }
-    if (Tag.INT.equals(tag)) {
-      return integer(text);
-    }
-    if (Tag.FLOAT.equals(tag)) {
-      return floating(text);
-    }
-    throw new IllegalArgumentException("cannot read a value tagged " + tag.getValue());
   }
 
   static Boolean bool(String text) {

@@ -9,26 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
 import vr.common.InputException;
 
 /**
@@ -62,11 +53,10 @@ public final class Yaml {
     opts.setAllowDuplicateKeys(false);
     opts.setMaxAliasesForCollections(50);
     opts.setNestingDepthLimit(50);
-    Node root;
     try (Reader r = new StringReader(text)) {
-      // SnakeYAML's composer only: its constructors are not needed (scalars are read by Scalars), and making
-      // one starts SnakeYAML's logging and type machinery, a fifth of a proc start.
-      root = new Composer(new ParserImpl(new StreamReader(r), opts), new Resolver(), opts).getSingleNode();
+      // SnakeYAML's parser only: its composer's resolver compiles a dozen regular expressions and its
+      // constructors start its logging and type machinery, together half of a proc start (see Loader).
+      return new Loader(new ParserImpl(new StreamReader(r), opts), file).document();
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
@@ -74,53 +64,6 @@ public final class Yaml {
     } catch (YAMLException | IOException e) {
       throw InputException.at(file, 0, "malformed YAML: " + String.valueOf(e.getMessage()).replace('\n', ' '));
     }
-    if (root == null) {
-      return YamlMap.empty(file);
-    }
-    if (!(root instanceof MappingNode mapping)) {
-      throw InputException.at(file, line(root), "must be a mapping of keys to values");
-    }
-    return toMap(mapping, file);
-  }
-
-  private static YamlMap toMap(MappingNode node, Path file) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    Map<String, Integer> lines = new LinkedHashMap<>();
-    for (NodeTuple t : node.getValue()) {
-      if (!(t.getKeyNode() instanceof ScalarNode k)) {
-        throw InputException.at(file, line(t.getKeyNode()), "keys must be plain strings");
-      }
-      String key = k.getValue();
-      if (values.containsKey(key)) {
-        throw InputException.at(file, line(k), key + " appears twice");
-      }
-      values.put(key, toJava(t.getValueNode(), file, key));
-      lines.put(key, line(k));
-    }
-    return new YamlMap(file, line(node), values, lines);
-  }
-
-  private static Object toJava(Node node, Path file, String key) {
-    if (node instanceof MappingNode m) {
-      return new YamlMap.Nested(toMap(m, file));
-    }
-    if (node instanceof SequenceNode s) {
-      List<Object> list = new ArrayList<>();
-      for (Node n : s.getValue()) {
-        list.add(toJava(n, file, key));
-      }
-      return list;
-    }
-    ScalarNode sc = (ScalarNode) node;
-    try {
-      return Scalars.value(sc.getTag(), sc.getValue());
-    } catch (IllegalArgumentException e) {
-      throw InputException.at(file, line(sc), key + ": " + e.getMessage());
-    }
-  }
-
-  private static int line(Node n) {
-    return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
   }
 
   /** Block-style YAML with keys sorted at every level; null values are written as {@code null}. */

@@ -46,6 +46,40 @@ class YamlTest {
   }
 
   @Test
+  void anchorsAndAliasesWork() {
+    YamlMap m = Yaml.parse("base: &b {a: 1, l: &l [x, y]}\ncopy: *b\nlist: *l\nname: &n web\n*n : again\nsame: *n\n", F);
+    assertThat(m.asMap().get("copy")).isEqualTo(m.asMap().get("base"));
+    assertThat(m.list("list")).containsExactly("x", "y");
+    assertThat(m.asMap()).containsEntry("web", "again").containsEntry("same", "web");
+  }
+
+  @Test
+  void aliasesCannotRecurseOrMultiplyWithoutLimit() {
+    assertThatThrownBy(() -> Yaml.parse("a: &x [1, *x]\n", F))
+        .hasMessage("x.yaml line 1: malformed YAML: alias *x refers to a collection that contains it");
+    assertThatThrownBy(() -> Yaml.parse("a: *nope\n", F)).hasMessage("x.yaml line 1: malformed YAML: found undefined alias nope");
+    StringBuilder laughs = new StringBuilder("l0: &l0 [a, a]\n");
+    for (int i = 1; i <= 9; i++) {
+      laughs.append("l").append(i).append(": &l").append(i).append(" [");
+      laughs.append(("*l" + (i - 1) + ", ").repeat(9)).append("*l").append(i - 1).append("]\n");
+    }
+    assertThatThrownBy(() -> Yaml.parse(laughs.toString(), F)).hasMessageContaining("more than 50 aliases to collections");
+    assertThatThrownBy(() -> Yaml.parse("a: " + "[".repeat(60) + "]".repeat(60) + "\n", F))
+        .hasMessageContaining("nested more than 50 levels deep");
+  }
+
+  @Test
+  void oneDocumentOfPlainCollections() {
+    assertThatThrownBy(() -> Yaml.parse("a: 1\n---\nb: 2\n", F)).hasMessage("x.yaml line 2: expected a single document, but found another");
+    assertThatThrownBy(() -> Yaml.parse("a: !!python/object:os.system {x: 1}\n", F))
+        .hasMessage("x.yaml line 1: cannot read a collection tagged tag:yaml.org,2002:python/object:os.system");
+    assertThatThrownBy(() -> Yaml.parse("[a, b]: 1\n", F)).hasMessage("x.yaml line 1: keys must be plain strings");
+    assertThat(Yaml.parse("", F).asMap()).isEmpty();
+    assertThat(Yaml.parse("# only a comment\n", F).asMap()).isEmpty();
+    assertThat(Yaml.parse("a: !!set {x, y}\nq: \"5\"\n", F).asMap()).containsEntry("q", "5").containsKey("a");
+  }
+
+  @Test
   void missingFileIsInputError() {
     assertThatThrownBy(() -> Yaml.load(Path.of("/nonexistent/dir/proc.yaml"))).hasMessage("proc.yaml: no such file");
   }

@@ -1,0 +1,197 @@
+package vr.common.yaml;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
+import vr.common.InputException;
+
+/**
+ * Builds the Java values of one YAML document straight from SnakeYAML's parser events: mappings as
+ * {@link YamlMap} with the line of every key, sequences as lists, scalars as {@link Scalars} reads them with
+ * the tags {@link Resolution} gives plain ones. This is SnakeYAML's Composer and SafeConstructor without
+ * their cost (see Resolution); anchors and aliases work as there, with the same limits: at most
+ * {@value #MAX_COLLECTION_ALIASES} aliases to collections (against "billion laughs"), nesting at most
+ * {@value #MAX_DEPTH} deep, no alias to a collection from inside itself.
+ */
+final class Loader {
+  static final int MAX_COLLECTION_ALIASES = 50;
+  static final int MAX_DEPTH = 50;
+  private static final Set<String> COLLECTION_TAGS = Set.of(Tag.PREFIX + "map", Tag.PREFIX + "seq",
+      Tag.PREFIX + "omap", Tag.PREFIX + "pairs", Tag.PREFIX + "set");
+
+  private final Parser parser;
+  private final Path file;
+  /** Anchored values; a scalar's raw text too, for aliases used as keys. */
+  private final Map<String, Object> anchors = new HashMap<>();
+  private final Map<String, String> scalarAnchors = new HashMap<>();
+  private final Set<String> open = new HashSet<>();
+  private int collectionAliases;
+  private int depth;
+
+  Loader(Parser parser, Path file) {
+    this.parser = parser;
+    this.file = file;
+  }
+
+  /** The document's mapping; an empty mapping for an empty stream. */
+  YamlMap document() {
+    parser.getEvent(); // stream start
+    if (parser.checkEvent(Event.ID.StreamEnd)) {
+      return YamlMap.empty(file);
+    }
+    parser.getEvent(); // document start
+    if (!parser.checkEvent(Event.ID.MappingStart)) {
+      throw InputException.at(file, line(parser.peekEvent()), "must be a mapping of keys to values");
+    }
+    YamlMap map = mapping();
+    parser.getEvent(); // document end
+    if (!parser.checkEvent(Event.ID.StreamEnd)) {
+      throw InputException.at(file, line(parser.peekEvent()), "expected a single document, but found another");
+    }
+    return map;
+  }
+
+  private YamlMap mapping() {
+    CollectionStartEvent start = (CollectionStartEvent) parser.getEvent();
+    enter(start);
+    Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    while (!parser.checkEvent(Event.ID.MappingEnd)) {
+      Event k = parser.peekEvent();
+      String key = key();
+      if (values.containsKey(key)) {
+        throw InputException.at(file, line(k), key + " appears twice");
+      }
+      lines.put(key, line(k));
+      values.put(key, value(key));
+    }
+    parser.getEvent();
+    depth--;
+    return new YamlMap(file, line(start), values, lines);
+  }
+
+  private List<Object> sequence(String key) {
+    CollectionStartEvent start = (CollectionStartEvent) parser.getEvent();
+    List<Object> list = new ArrayList<>();
+    enter(start);
+    while (!parser.checkEvent(Event.ID.SequenceEnd)) {
+      list.add(value(key));
+    }
+    parser.getEvent();
+    depth--;
+    return list;
+  }
+
+  /** A mapping key: a scalar's text, or an alias of one. */
+  private String key() {
+    Event e = parser.peekEvent();
+    if (e instanceof ScalarEvent s) {
+      parser.getEvent();
+      if (s.getAnchor() != null) {
+        anchors.put(s.getAnchor(), s.getValue());
+        scalarAnchors.put(s.getAnchor(), s.getValue());
+      }
+      return s.getValue();
+    }
+    if (e instanceof AliasEvent a && scalarAnchors.containsKey(a.getAnchor())) {
+      parser.getEvent();
+      return scalarAnchors.get(a.getAnchor());
+    }
+    throw InputException.at(file, line(e), "keys must be plain strings");
+  }
+
+  private Object value(String key) {
+    Event e = parser.peekEvent();
+    if (e instanceof AliasEvent a) {
+      parser.getEvent();
+      return alias(a);
+    }
+    if (parser.checkEvent(Event.ID.MappingStart)) {
+      String anchor = ((NodeEvent) e).getAnchor();
+      if (anchor != null) {
+        open.add(anchor);
+      }
+      YamlMap.Nested nested = new YamlMap.Nested(mapping());
+      if (anchor != null) {
+        open.remove(anchor);
+        anchors.put(anchor, nested);
+      }
+      return nested;
+    }
+    if (parser.checkEvent(Event.ID.SequenceStart)) {
+      String anchor = ((NodeEvent) e).getAnchor();
+      if (anchor != null) {
+        open.add(anchor);
+      }
+      List<Object> list = sequence(key);
+      if (anchor != null) {
+        open.remove(anchor);
+        anchors.put(anchor, list);
+      }
+      return list;
+    }
+    ScalarEvent s = (ScalarEvent) parser.getEvent();
+    Object v = scalar(s, key);
+    if (s.getAnchor() != null) {
+      anchors.put(s.getAnchor(), v);
+      scalarAnchors.put(s.getAnchor(), s.getValue());
+    }
+    return v;
+  }
+
+  private Object scalar(ScalarEvent s, String key) {
+    String t = s.getTag();
+    if (t == null || t.equals("!")) {
+      t = s.getImplicit().canOmitTagInPlainScalar() ? Resolution.of(s.getValue()) : Scalars.STR;
+    }
+    try {
+      return Scalars.value(t, s.getValue());
+    } catch (IllegalArgumentException e) {
+      throw InputException.at(file, line(s), key + ": " + e.getMessage());
+    }
+  }
+
+  private Object alias(AliasEvent a) {
+    String anchor = a.getAnchor();
+    if (open.contains(anchor)) {
+      throw InputException.at(file, line(a), "malformed YAML: alias *" + anchor + " refers to a collection that contains it");
+    }
+    if (!anchors.containsKey(anchor)) {
+      throw InputException.at(file, line(a), "malformed YAML: found undefined alias " + anchor);
+    }
+    Object v = anchors.get(anchor);
+    if ((v instanceof YamlMap.Nested || v instanceof List) && ++collectionAliases > MAX_COLLECTION_ALIASES) {
+      throw InputException.at(file, line(a), "malformed YAML: more than " + MAX_COLLECTION_ALIASES + " aliases to collections");
+    }
+    return v;
+  }
+
+  /** Into a collection: its depth and its tag checked (only YAML's own collection tags are read). */
+  private void enter(CollectionStartEvent start) {
+    if (++depth > MAX_DEPTH) {
+      throw InputException.at(file, line(start), "malformed YAML: nested more than " + MAX_DEPTH + " levels deep");
+    }
+    String tag = start.getTag();
+    if (tag != null && !tag.equals("!") && !COLLECTION_TAGS.contains(tag)) {
+      throw InputException.at(file, line(start), "cannot read a collection tagged " + tag);
+    }
+  }
+
+  private static int line(Event e) {
+    Mark m = e.getStartMark();
+    return m == null ? 0 : m.getLine() + 1;
+  }
+}
