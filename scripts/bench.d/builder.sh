@@ -1,3 +1,4 @@
+#!/bin/sh
 # vbuild on a ~50 MB app: the time vbuild adds on top of the buildpack's own compile (checkout, container,
 # packing) against GNU `tar czf` of the same tree, for a first build (clone, empty cache) and a second one
 # (fetch, cache reused). Goal: overhead <= 2 s + 1.0x tar. Needs root, lxc, git, busybox-static.

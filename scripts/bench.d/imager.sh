@@ -1,3 +1,4 @@
+#!/bin/sh
 # vimage's packing of a provisioned image (vr.common.fs.Archives.createTarGz, as `vimage build` calls it) against
 # GNU `tar czf` of the same tree. The tree is the Debian minbase base image unpacked (made once by
 # scripts/make-debian-image into $VR_TEST_CACHE, default /var/cache/vr-suite-test, as the tests do; a minute).

@@ -1,3 +1,4 @@
+#!/bin/sh
 # Cold start of the installed launchers against a hello-world Java class on the same JVM.
 set -eu
 command -v hyperfine >/dev/null || { echo "startup: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
