@@ -22,7 +22,8 @@ trap 'rm -rf "$work"' EXIT
 cpfile=$cache/classpath.txt
 (cd "$here" && mvn -B -q -pl vr-common test-compile dependency:build-classpath -Dmdep.outputFile="$cpfile" >&2)
 cp="$here/vr-common/target/classes:$here/vr-common/target/test-classes:$(cat "$cpfile")"
-java_bench() { java -XX:+UseParallelGC -Xmx1g -cp "$cp" vr.common.fs.ArchivesBench "$@"; }
+# The JVM options of the tools' launchers (scripts/lib/launcher.sh): what vrun setup and vimage run with.
+java_bench() { java -XX:TieredStopAtLevel=1 -XX:-UsePerfData -cp "$cp" vr.common.fs.ArchivesBench "$@"; }
 
 # --- the test tarball: ~470 MB of real files (a JDK's lib/, locales, docs), ~200 MB compressed
 if [ ! -s "$tarball" ]; then
