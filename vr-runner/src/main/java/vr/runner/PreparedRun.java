@@ -17,7 +17,8 @@ import vr.common.fs.VrPaths;
  * {@code prepared-proc.yaml} in the proc's folder, written after setup and after every start that went
  * through Java. The launcher execs the recorded command line only when everything it was made from is
  * unchanged: the proc.yaml's bytes (compared with the copy), {@code $VR_ROOT}, the boot (a reboot may bring
- * other cgroups), the runner's jar, {@code /etc/passwd} and {@code /etc/group} (older than the record), the
+ * other cgroups), the runner's jar and its CDS archive, {@code /etc/passwd} and {@code /etc/group} (older
+ * than the record), the
  * files the container needs; and when no cgroup of an earlier container of the proc is left (a killed
  * monitor's, which Java's start removes first). Otherwise it asks Java, which prepares the container and
  * writes the record again.

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 
@@ -152,11 +153,22 @@ class LauncherIT {
     } finally {
       Files.deleteIfExists(leftover);
     }
+    // Another runner (its jar newer than the record): Java, once.
+    FileTime built = Files.getLastModifiedTime(jar());
+    Files.setLastModifiedTime(jar(), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    try {
+      assertThat(run(java, yaml)).isEqualTo("3:hi\n");
+      assertThat(Files.readAllLines(javaCalls)).hasSize(3);
+    } finally {
+      Files.setLastModifiedTime(jar(), built);
+    }
+    assertThat(run(java, yaml)).isEqualTo("3:hi\n");
+    assertThat(Files.readAllLines(javaCalls)).hasSize(3);
     // A proc.yaml outside its proc's folder: Java every time, nothing recorded beside it.
     Path elsewhere = Files.copy(yaml, tmp.resolve("elsewhere.yaml"));
     assertThat(run(java, elsewhere)).isEqualTo("3:hi\n");
     assertThat(run(java, elsewhere)).isEqualTo("3:hi\n");
-    assertThat(Files.readAllLines(javaCalls)).hasSize(4);
+    assertThat(Files.readAllLines(javaCalls)).hasSize(5);
     assertThat(tmp.resolve("prepared-run")).doesNotExist();
     assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
     assertThat(yaml.getParent()).doesNotExist();
