@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import vr.common.VrException;
 import vr.common.container.Cgroups;
@@ -79,20 +80,24 @@ final class PreparedRun {
       }
       write(layout.dir().resolve(YAML_COPY), yamlText);
       write(layout.dir().resolve(RECORD), b.toString());
-    } catch (IOException e) {
-      throw new VrException("cannot record the prepared run in " + layout.dir() + ": " + e.getMessage(), e);
+    } catch (IOException | IllegalArgumentException e) {
+      // Only a shortcut is lost: without a record the next start goes through Java, which tries again.
+      System.err.println("vrun: warning: cannot record the prepared start in " + layout.dir() + ": " + e.getMessage());
     }
   }
 
   private static void line(StringBuilder b, String key, String value) {
     if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-      throw new VrException("cannot record '" + value + "' for the launcher: it has a line break");
+      throw new IllegalArgumentException("'" + value + "' has a line break");
     }
     b.append(key).append(' ').append(value).append('\n');
   }
 
+  /** Writes {@code file} atomically, readable by its owner only: the proc.yaml's copy may hold secrets. */
   private static void write(Path file, String text) throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

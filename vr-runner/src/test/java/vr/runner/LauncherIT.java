@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -136,6 +137,9 @@ class LauncherIT {
     // Started as recorded by setup: the app runs, its status is vrun's, and no JVM was started.
     assertThat(run(java, yaml)).isEqualTo("3:hi\n");
     assertThat(javaCalls).doesNotExist();
+    // The copy of proc.yaml may hold secrets: its owner's only.
+    assertThat(Files.getPosixFilePermissions(yaml.resolveSibling("prepared-proc.yaml")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     // proc.yaml changed: this start goes through Java, which records it again; the next one needs no JVM.
     Files.writeString(yaml, Files.readString(yaml) + "# changed\n");
     assertThat(run(java, yaml)).isEqualTo("3:hi\n");
