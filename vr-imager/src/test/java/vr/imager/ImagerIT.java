@@ -187,13 +187,13 @@ class ImagerIT {
       keys(socket, "echo id=$(id -u) host=$(cat /etc/hostname) script=$(ls /.vimage-*/); echo x > /made-in-shell");
       String screen = awaitScreen(socket, "script=provision.sh", 30);
       assertThat(screen).contains("id=0 host=busybox");
-      keys(socket, "exit");
+      keys(socket, "exit 3");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.exists(done) && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       assertThat(done).as("vimage shell ended").exists();
-      assertThat(Files.readString(done).strip()).isEqualTo("0");
+      assertThat(Files.readString(done).strip()).as("the shell's exit status").isEqualTo("3");
     } finally {
       new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
     }

@@ -120,20 +120,33 @@ public final class Lxc {
    * Runs {@code spec} for a person at this process's terminal: {@code lxc-start -F} with LXC's console proxied
    * to the terminal, so the command (normally a shell, as PID 1) has a real controlling terminal. Unlike
    * {@link #runInheritingIo}, Ctrl-C and job control work inside and do not hit the caller. LXC does not pass
-   * the command's exit status on this way: the result is lxc-start's own (0 when the container ran).
+   * the command's exit status on this way (lxc-start exits 0 when the container ran), so the command runs
+   * under {@code /bin/sh}, which writes its status into the container's writable layer, where it is read back.
+   * Returns the command's exit status, or lxc-start's when there is none (the container did not start).
    */
+  /** Where {@link #runOnConsole} has the command's exit status written, relative to the container's root. */
+  static final String CONSOLE_STATUS = ".vr-console-status";
+
   public int runOnConsole(ContainerSpec spec) {
     prepare(spec, true);
     List<String> a = new ArrayList<>();
     a.add(lxcExecute().replace("lxc-execute", "lxc-start"));
     a.addAll(List.of("-F", "-P", spec.lxcPath().toString(), "-n", spec.name(), "--"));
+    a.addAll(List.of("/bin/sh", "-c", "\"$@\"; echo $? > /" + CONSOLE_STATUS, "sh"));
     a.addAll(spec.command());
+    Path status = spec.upper().resolve(CONSOLE_STATUS);
     // Inherited stdio (not Exec's pumps): lxc-start needs the real terminal to proxy the console.
     ProcessBuilder pb = new ProcessBuilder(a).inheritIO();
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     try {
-      return pb.start().waitFor();
+      Files.deleteIfExists(status);
+      int started = pb.start().waitFor();
+      try {
+        return Integer.parseInt(Files.readString(status).strip());
+      } catch (IOException | NumberFormatException e) {
+        return started; // the command never ran to its end
+      }
     } catch (IOException e) {
       throw new VrException("cannot start lxc-start: " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -99,8 +99,8 @@ public final class VimageCommand implements Runnable {
     @Override
     public Integer call() {
       ImageJob job = ImageJob.load(imageYaml);
-      parent.imager(spec).shell(job, System.getenv("TERM"));
-      return Tool.OK;
+      // The shell's exit status is vimage's, as with vrun shell.
+      return parent.imager(spec).shell(job, System.getenv("TERM"));
     }
   }
 
