@@ -52,6 +52,11 @@ public record ProcPlan(ProcData proc, ProcName name, int port, Owner owner, Stri
     Where NOWHERE = (key, what) -> new InputException("proc.yaml: " + key + " " + what);
   }
 
+  /** Reads and checks a loaded proc.yaml; errors point at its lines. */
+  public static ProcPlan of(YamlMap yaml, VrPaths paths) {
+    return check(ProcData.from(yaml), paths, Where.of(yaml));
+  }
+
   /** Checks {@code p} for a runner on the host laid out as {@code paths}. */
   public static ProcPlan check(ProcData p, VrPaths paths, Where where) {
     Integer rawPort = p.port();

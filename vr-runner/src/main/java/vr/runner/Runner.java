@@ -59,9 +59,8 @@ public final class Runner {
    */
   public void setup(ProcPlan plan, YamlMap procYaml) {
     setup(plan, ProcPlan.Where.of(procYaml), Extras.NONE);
-    ContainerSpec spec = ProcContainers.spec(plan, layout(plan), image(plan), ProcContainers.Kind.RUN, Extras.NONE,
-        ProcContainers.runCommand());
-    PreparedRun.record(paths, layout(plan), spec, lxc.cgroups(), image(plan), procYaml.file(), procYaml.source());
+    record(plan, ProcContainers.spec(plan, layout(plan), image(plan), ProcContainers.Kind.RUN, Extras.NONE,
+        ProcContainers.runCommand()), procYaml);
   }
 
   /** The proc's container, ready to start: its config written, leftovers of an earlier run killed. */
@@ -81,8 +80,12 @@ public final class Runner {
   /** The launcher's start ({@code vrun _argv}): as {@link #runArgv}, and records it as {@link #setup(ProcPlan, YamlMap)} does. */
   public List<String> runArgv(ProcPlan plan, YamlMap procYaml) {
     ContainerSpec spec = prepareRun(plan, Extras.NONE);
-    PreparedRun.record(paths, layout(plan), spec, lxc.cgroups(), image(plan), procYaml.file(), procYaml.source());
+    record(plan, spec, procYaml);
     return Lxc.argv(spec);
+  }
+
+  private void record(ProcPlan plan, ContainerSpec spec, YamlMap procYaml) {
+    PreparedRun.record(paths, layout(plan), spec, lxc.cgroups(), image(plan), procYaml.file(), procYaml.source());
   }
 
   /**

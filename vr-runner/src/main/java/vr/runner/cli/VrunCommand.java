@@ -20,7 +20,6 @@ import vr.common.cli.Progress;
 import vr.common.cli.Tool;
 import vr.common.cli.VersionProvider;
 import vr.common.fs.FileLock;
-import vr.common.model.ProcData;
 import vr.common.yaml.Yaml;
 import vr.common.yaml.YamlMap;
 import vr.runner.Extras;
@@ -84,7 +83,7 @@ public final class VrunCommand {
   /** {@code vrun setup FILE}: under the proc.yaml's lock, as {@link Setup}. */
   static void setup(Runner runner, Path file) {
     YamlMap yaml = Yaml.load(file);
-    ProcPlan plan = ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
+    ProcPlan plan = ProcPlan.of(yaml, runner.paths());
     try (FileLock lock = FileLock.tryExclusive(file)) {
       runner.setup(plan, yaml);
     }
@@ -92,8 +91,7 @@ public final class VrunCommand {
 
   /** Reads and checks a proc.yaml; errors point at its lines. */
   static ProcPlan loadPlan(Runner runner, Path file) {
-    YamlMap yaml = Yaml.load(file);
-    return ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
+    return ProcPlan.of(Yaml.load(file), runner.paths());
   }
 
   /** What {@code vrun uptest FILE} prints: the results as one JSON line. */
@@ -108,7 +106,7 @@ public final class VrunCommand {
   /** What {@code vrun _argv FILE} prints: the command that runs the proc's container, one argument a line. */
   static void printArgv(Runner runner, Path file, PrintWriter out) {
     YamlMap yaml = Yaml.load(file);
-    ProcPlan plan = ProcPlan.check(ProcData.from(yaml), runner.paths(), ProcPlan.Where.of(yaml));
+    ProcPlan plan = ProcPlan.of(yaml, runner.paths());
     List<String> argv = runner.runArgv(plan, yaml);
     for (String a : argv) {
       if (a.isEmpty() || a.indexOf('\n') >= 0 || a.indexOf('\r') >= 0) {
@@ -132,16 +130,8 @@ public final class VrunCommand {
     @Parameters(index = "0", paramLabel = "PROC_YAML", description = "The proc's proc.yaml.")
     Path file;
 
-    private YamlMap yaml;
-
     ProcPlan plan() {
-      yaml = Yaml.load(file);
-      return ProcPlan.check(ProcData.from(yaml), parent.runner().paths(), where());
-    }
-
-    /** Errors point at proc.yaml's lines. */
-    ProcPlan.Where where() {
-      return ProcPlan.Where.of(yaml);
+      return loadPlan(parent.runner(), file);
     }
 
     PrintWriter out() {
