@@ -85,7 +85,9 @@ public final class Runner {
   }
 
   private void record(ProcPlan plan, ContainerSpec spec, YamlMap procYaml) {
-    PreparedRun.record(paths, layout(plan), spec, lxc.cgroups(), image(plan), procYaml.file(), procYaml.source());
+    Path image = image(plan);
+    PreparedRun.record(paths, layout(plan), spec, UptestTemplate.of(plan, layout(plan), image, lxc.cgroups()), image,
+        procYaml.file(), procYaml.source());
   }
 
   /**
@@ -110,7 +112,28 @@ public final class Runner {
 
   /** Runs the proc's uptests; an empty list when it has none. */
   public List<UptestResult> uptest(ProcPlan plan, Duration timeout) {
-    return new Uptests(lxc).run(plan, setUp(plan), image(plan), timeout);
+    return new Uptests(UptestTemplate.of(plan, setUp(plan), image(plan), lxc.cgroups())).run(timeout);
+  }
+
+  /**
+   * {@code vrun uptest}: as {@link #uptest(ProcPlan, Duration)}, and records the uptests' template again for
+   * the launcher when the proc's recorded proc.yaml is still this one ({@link PreparedRun#recordUptests}).
+   */
+  public List<UptestResult> uptest(ProcPlan plan, YamlMap procYaml, Duration timeout) {
+    Path image = image(plan);
+    UptestTemplate template = UptestTemplate.of(plan, setUp(plan), image, lxc.cgroups());
+    List<UptestResult> results = new Uptests(template).run(timeout);
+    PreparedRun.recordUptests(paths, template.layout(), template, image, procYaml.file(), procYaml.source());
+    return results;
+  }
+
+  /**
+   * {@code vrun _uptest}: the results of the uptests that vrun's launcher starts while this JVM starts, from
+   * the proc's {@code prepared-uptest}, which the launcher found current; it reports them on {@code manifest}
+   * ({@link Uptests#judge}). Each gets {@code timeout}; no proc.yaml is read and no runner is needed.
+   */
+  public static List<UptestResult> judgeUptests(java.io.InputStream manifest, Duration timeout) {
+    return Uptests.judge(manifest, timeout);
   }
 
   /** The uptest results as the JSON array the server reads. */

@@ -2,6 +2,8 @@ package vr.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -84,7 +87,11 @@ class LauncherIT {
 
   /** As the server does it: the proc.yaml in the proc's own folder, then setup. */
   Path setUpInProcFolder(String cmd) throws Exception {
-    Path draft = Fixtures.procYaml(tmp.resolve("draft.yaml"), server, null, Daemons.freePort(), "cmd: " + cmd + "\n");
+    return setUpInProcFolder(null, "cmd: " + cmd + "\n");
+  }
+
+  Path setUpInProcFolder(String build, String extra) throws Exception {
+    Path draft = Fixtures.procYaml(tmp.resolve("draft.yaml"), server, build, Daemons.freePort(), extra);
     Path yaml = Files.createDirectories(tmp.resolve("apps/procs").resolve(procName(draft))).resolve("proc.yaml");
     Files.move(draft, yaml);
     assertThat(runCaptured("setup", yaml.toString())).isEqualTo("0:");
@@ -176,6 +183,110 @@ class LauncherIT {
     assertThat(tmp.resolve("prepared-run")).doesNotExist();
     assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
     assertThat(yaml.getParent()).doesNotExist();
+  }
+
+  @Test
+  void uptestsOfASetUpProcStartBesideTheJvmAndReportExactlyWhatJavaReports() throws Exception {
+    Fixtures.build(served.resolve("uptests.tar.gz"), Map.of(
+        "Procfile", "web: sleep 1000\n",
+        "uptests/web/01_pass", "#!/bin/sh\necho \"checking $1:$2 as $(id -u) greeting=$GREETING\"\n",
+        "uptests/web/02_fail", "#!/bin/sh\necho broken >&2\nexit 3\n",
+        "uptests/web/03_hang", "#!/bin/sh\necho started\nsleep 1000 &\nsleep 1000\n",
+        "uptests/web/04 two words", "#!/bin/sh\nprintf 'tab\\there \"quoted\" \\\\ \\001'\n",
+        "uptests/web/.hidden", "#!/bin/sh\nexit 1\n"));
+    Path yaml = setUpInProcFolder("uptests.tar.gz", "env:\n  GREETING: hello\n");
+    Path javaCalls = tmp.resolve("java-calls");
+    Path java = tmp.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$*\" >> " + javaCalls + "\nexec java \"$@\"\n");
+    java.toFile().setExecutable(true);
+    // As recorded by setup: the launcher starts the containers, Java judges them.
+    String fast = uptest(java, yaml, "--timeout", "2");
+    assertThat(Files.readAllLines(javaCalls)).hasSize(1).allMatch(l -> l.contains(" _uptest --timeout 2 "));
+    JsonNode json = new ObjectMapper().readTree(fast);
+    assertThat(json).hasSize(4);
+    assertThat(json.get(0).get("Name").asText()).isEqualTo("01_pass");
+    assertThat(json.get(0).get("Output").asText()).isEqualTo("checking 127.0.0.1:" + port(yaml) + " as 65534 greeting=hello\n");
+    assertThat(json.get(0).get("Passed").asBoolean()).isTrue();
+    assertThat(json.get(1).get("Output").asText()).isEqualTo("broken\n");
+    assertThat(json.get(1).get("Passed").asBoolean()).isFalse();
+    // Whether the uptest's shell reports its killed sleep first is a race, in Java's own runs too.
+    assertThat(json.get(2).get("Output").asText()).startsWith("started\n")
+        .endsWith("\nuptest timed out after 2 s and was killed");
+    assertThat(json.get(2).get("Passed").asBoolean()).isFalse();
+    assertThat(json.get(3).get("Name").asText()).isEqualTo("04 two words");
+    assertThat(json.get(3).get("Output").asText()).isEqualTo("tab\there \"quoted\" \\ \u0001");
+    assertThat(Fixtures.processes("sleep", "1000")).as("nothing of the timed-out uptest survives").isZero();
+    assertNothingLeftOfUptests(yaml);
+    // Through Java (the proc.yaml no longer matches the record): the very same line.
+    Files.writeString(yaml, Files.readString(yaml) + "# changed\n");
+    assertSameButForTheRace(uptest(java, yaml, "--timeout", "2"), fast);
+    assertThat(Files.readAllLines(javaCalls)).hasSize(2).last().asString().contains(" uptest --timeout 2 ");
+    assertNothingLeftOfUptests(yaml);
+    // A record older than the runner's jar (after an upgrade, say): Java once, which records the uptests again
+    // (the copy of the proc.yaml is current since setup), so the next ones start from the launcher.
+    assertThat(runCaptured("setup", yaml.toString())).isEqualTo("0:");
+    Path record = yaml.resolveSibling("prepared-uptest");
+    Files.setLastModifiedTime(record, FileTime.fromMillis(Files.getLastModifiedTime(jar()).toMillis() - 86_400_000));
+    assertSameButForTheRace(uptest(java, yaml, "--timeout", "2"), fast);
+    assertThat(Files.readAllLines(javaCalls)).hasSize(3).last().asString().contains(" uptest --timeout 2 ");
+    assertSameButForTheRace(uptest(java, yaml, "--timeout", "2"), fast);
+    assertThat(Files.readAllLines(javaCalls)).hasSize(4).last().asString().contains(" _uptest --timeout 2 ");
+    assertNothingLeftOfUptests(yaml);
+    assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
+  }
+
+  @Test
+  void uptestsWithoutAFolderAndBadLimitsThroughTheLauncher() throws Exception {
+    Path yaml = setUpInProcFolder("'true'");
+    assertThat(runCaptured("uptest", yaml.toString())).isEqualTo("0:[]\n");
+    ProcessBuilder pb = vrun("uptest", yaml.toString()).redirectErrorStream(true);
+    pb.environment().put("VR_UPTEST_TIMEOUT", "soon");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue() + ":" + out).isEqualTo("2:vrun: error: VR_UPTEST_TIMEOUT must be a number of seconds, not 'soon'\n");
+    assertThat(runCaptured("uptest", "--timeout", "0", yaml.toString()))
+        .isEqualTo("2:vrun: error: --timeout must be at least 1 second\n");
+  }
+
+  private String uptest(Path java, Path yaml, String... options) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("uptest"));
+    args.addAll(List.of(options));
+    args.add(yaml.toString());
+    ProcessBuilder pb = vrun(args.toArray(String[]::new));
+    pb.environment().put("VR_JAVA", java.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    String err = new String(p.getErrorStream().readAllBytes());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err).isZero();
+    assertThat(out.lines().count()).isEqualTo(1);
+    return out;
+  }
+
+  /** Two uptest JSON lines are equal once a shell's "Killed" is taken out of the timed-out uptest's output. */
+  private static void assertSameButForTheRace(String a, String b) {
+    String killed = "started\\nKilled\\n";
+    assertThat(a.replace(killed, "started\\n")).isEqualTo(b.replace(killed, "started\\n"));
+  }
+
+  private static int port(Path yaml) {
+    return vr.common.model.ProcData.load(yaml).port();
+  }
+
+  /** No uptest container, scratch folder or cgroup is left. */
+  private static void assertNothingLeftOfUptests(Path yaml) throws IOException {
+    Path dir = yaml.getParent();
+    String base = ContainerNames.of(procName(yaml));
+    assertThat(dir.resolve("scratch")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    try (Stream<Path> s = Files.list(dir.resolve("lxc"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).allMatch(n -> n.equals(base) || n.equals("lxc.pivot"));
+    }
+    for (Path h : Lxc.host().cgroups().hierarchies()) {
+      try (Stream<Path> s = Files.list(h)) {
+        assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(base + "-"));
+      }
+    }
   }
 
   private String run(Path java, Path yaml) throws Exception {

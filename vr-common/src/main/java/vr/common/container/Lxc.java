@@ -55,32 +55,45 @@ public final class Lxc {
   }
 
   private Path prepare(ContainerSpec spec, boolean console) {
-    String text = LxcConfig.render(spec, cgroups, console);
-    stop(spec.name());
+    return prepare(spec.name(), spec.lxcPath(), spec.upper(), LxcConfig.render(spec, cgroups, console));
+  }
+
+  /**
+   * As {@link #prepare(ContainerSpec)} for a config rendered earlier ({@link LxcConfig#render}): containers
+   * that differ only in name and upper dir, such as a proc's uptest containers, are rendered once.
+   */
+  public Path prepare(String name, Path lxcPath, Path upper, String config) {
+    stop(name);
+    Path dir = lxcPath.resolve(name);
     try {
-      Files.createDirectories(spec.containerDir());
-      Files.createDirectories(spec.upper());
-      Path cfg = configFile(spec);
+      Files.createDirectories(dir);
+      Files.createDirectories(upper);
+      Path cfg = dir.resolve("config");
       // A name of our own, not createTempFile: its SecureRandom costs a proc start ~10 ms.
-      Path tmp = spec.containerDir().resolve(".config." + ProcessHandle.current().pid() + ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Path tmp = dir.resolve(".config." + ProcessHandle.current().pid() + ".tmp");
+      Files.writeString(tmp, config, StandardCharsets.UTF_8);
       Files.move(tmp, cfg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return cfg;
     } catch (IOException e) {
-      throw new VrException("cannot write the container config in " + spec.containerDir() + ": " + e.getMessage(), e);
+      throw new VrException("cannot write the container config in " + dir + ": " + e.getMessage(), e);
     }
   }
 
   /** The command line that runs a {@link #prepare prepared} container in the foreground. */
   public static List<String> argv(ContainerSpec spec) {
+    return argv(spec.lxcPath(), spec.name(), spec.command());
+  }
+
+  /** The command line that runs the prepared container {@code name} under {@code lxcPath} in the foreground. */
+  public static List<String> argv(Path lxcPath, String name, List<String> command) {
     List<String> a = new ArrayList<>();
     a.add(lxcExecute());
     a.add("-P");
-    a.add(spec.lxcPath().toString());
+    a.add(lxcPath.toString());
     a.add("-n");
-    a.add(spec.name());
+    a.add(name);
     a.add("--");
-    a.addAll(spec.command());
+    a.addAll(command);
     return a;
   }
 
@@ -91,7 +104,12 @@ public final class Lxc {
    */
   public Process start(ContainerSpec spec, ProcessBuilder pb) {
     prepare(spec);
-    pb.command(argv(spec));
+    return start(argv(spec), pb);
+  }
+
+  /** Starts a {@link #prepare prepared} container with its {@link #argv}; as {@link #start(ContainerSpec, ProcessBuilder)}. */
+  public Process start(List<String> argv, ProcessBuilder pb) {
+    pb.command(argv);
     pb.environment().clear();
     pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     try {
@@ -116,6 +134,9 @@ public final class Lxc {
     }
   }
 
+  /** Where {@link #runOnConsole} has the command's exit status written, relative to the container's root. */
+  static final String CONSOLE_STATUS = ".vr-console-status";
+
   /**
    * Runs {@code spec} for a person at this process's terminal: {@code lxc-start -F} with LXC's console proxied
    * to the terminal, so the command (normally a shell, as PID 1) has a real controlling terminal. Unlike
@@ -124,9 +145,6 @@ public final class Lxc {
    * under {@code /bin/sh}, which writes its status into the container's writable layer, where it is read back.
    * Returns the command's exit status, or lxc-start's when there is none (the container did not start).
    */
-  /** Where {@link #runOnConsole} has the command's exit status written, relative to the container's root. */
-  static final String CONSOLE_STATUS = ".vr-console-status";
-
   public int runOnConsole(ContainerSpec spec) {
     prepare(spec, true);
     List<String> a = new ArrayList<>();
@@ -200,8 +218,13 @@ public final class Lxc {
 
   /** Stops the container and deletes its config dir. */
   public void remove(ContainerSpec spec) {
-    stop(spec.name());
-    Trees.deleteOrFail(spec.containerDir());
+    remove(spec.name(), spec.lxcPath());
+  }
+
+  /** Stops the container {@code name} and deletes its config dir under {@code lxcPath}. */
+  public void remove(String name, Path lxcPath) {
+    stop(name);
+    Trees.deleteOrFail(lxcPath.resolve(name));
   }
 
   /** Every cgroup dir LXC made for {@code name}: {@code lxc.payload.<name>[-n]} and {@code lxc.monitor.<name>[-n]}. */
@@ -286,7 +309,7 @@ public final class Lxc {
   }
 
   /** {@code lxc-execute} by absolute path, so that a sparse PATH (supervisord's) does not matter. */
-  static String lxcExecute() {
+  public static String lxcExecute() {
     for (String d : new String[] {"/usr/bin", "/usr/local/bin", "/bin"}) {
       Path p = Path.of(d, "lxc-execute");
       if (Files.isExecutable(p)) {

@@ -35,7 +35,7 @@ import vr.runner.Runner;
 @Command(name = "vrun", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Lay out, run, uptest and tear down procs in LXC containers.",
     subcommands = {VrunCommand.Setup.class, VrunCommand.Run.class, VrunCommand.Uptest.class,
-        VrunCommand.Teardown.class, VrunCommand.Shell.class, VrunCommand.Argv.class})
+        VrunCommand.Teardown.class, VrunCommand.Shell.class, VrunCommand.Argv.class, VrunCommand.PreparedUptest.class})
 public final class VrunCommand {
   /** The runner used by the subcommands; made for this host on first use unless given. */
   private Runner runner;
@@ -61,12 +61,13 @@ public final class VrunCommand {
       // class-data-shared). Output and errors are exactly as through Tool.
       PrintWriter out = new PrintWriter(System.out, true);
       try {
-        Runner runner = new VrunCommand().runner();
+        VrunCommand vrun = new VrunCommand();
         Path file = Path.of(args[1]);
         switch (args[0]) {
-          case "setup" -> setup(runner, file);
-          case "_argv" -> printArgv(runner, file, out);
-          default -> printUptests(runner, file, null, out);
+          case "setup" -> setup(vrun.runner(), file);
+          case "_argv" -> printArgv(vrun.runner(), file, out);
+          case "_uptest" -> printJudgedUptests(null, out);
+          default -> printUptests(vrun.runner(), file, null, out);
         }
         out.flush();
         System.exit(Tool.OK);
@@ -78,7 +79,7 @@ public final class VrunCommand {
     Tool.main(new VrunCommand(), args);
   }
 
-  private static final java.util.Set<String> FAST = java.util.Set.of("setup", "_argv", "uptest");
+  private static final java.util.Set<String> FAST = java.util.Set.of("setup", "_argv", "uptest", "_uptest");
 
   /** {@code vrun setup FILE}: under the proc.yaml's lock, as {@link Setup}. */
   static void setup(Runner runner, Path file) {
@@ -96,11 +97,25 @@ public final class VrunCommand {
 
   /** What {@code vrun uptest FILE} prints: the results as one JSON line. */
   static void printUptests(Runner runner, Path file, Integer timeout, PrintWriter out) {
+    Duration limit = uptestTimeout(timeout);
+    YamlMap yaml = Yaml.load(file);
+    out.println(Runner.uptestJson(runner.uptest(ProcPlan.of(yaml, runner.paths()), yaml, limit)));
+  }
+
+  /**
+   * What {@code vrun _uptest FILE} prints, the launcher's call when the proc's {@code prepared-uptest} is
+   * current: as {@code vrun uptest}, for the uptests the launcher starts and reports on standard input.
+   */
+  static void printJudgedUptests(Integer timeout, PrintWriter out) {
+    out.println(Runner.uptestJson(Runner.judgeUptests(System.in, uptestTimeout(timeout))));
+  }
+
+  private static Duration uptestTimeout(Integer timeout) {
     int seconds = timeout != null ? timeout : Uptest.envTimeout();
     if (seconds < 1) {
       throw new vr.common.InputException("--timeout must be at least 1 second");
     }
-    out.println(Runner.uptestJson(runner.uptest(loadPlan(runner, file), Duration.ofSeconds(seconds))));
+    return Duration.ofSeconds(seconds);
   }
 
   /** What {@code vrun _argv FILE} prints: the command that runs the proc's container, one argument a line. */
@@ -212,6 +227,22 @@ public final class VrunCommand {
    * line. The launcher holds the proc.yaml lock on an inherited descriptor and {@code exec}s that command,
    * so supervisord's signals go straight to LXC and no JVM stays resident while the proc runs.
    */
+  /**
+   * For the launcher, when the proc's {@code prepared-uptest} is current (it checks as for a start): judges
+   * and reports the uptests the launcher starts from that record and reports on standard input.
+   */
+  @Command(name = "_uptest", hidden = true)
+  static final class PreparedUptest extends ProcCommand {
+    @Option(names = "--timeout", paramLabel = "SECONDS")
+    Integer timeout;
+
+    @Override
+    public Integer call() {
+      printJudgedUptests(timeout, out());
+      return 0;
+    }
+  }
+
   @Command(name = "_argv", hidden = true)
   static final class Argv extends ProcCommand {
     @Override
