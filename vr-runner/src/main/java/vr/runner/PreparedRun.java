@@ -141,7 +141,7 @@ final class PreparedRun {
     StringBuilder b = header(paths);
     ProcLayout layout = t.layout();
     for (Path p : List.of(layout.layer().resolve(ProcScripts.PROC_SH.substring(1)), layout.app(), image,
-        layout.dir().resolve(UPTEST_CONF))) {
+        layout.lxcPath(), layout.dir().resolve(UPTEST_CONF))) {
       line(b, "need", p.toString());
     }
     line(b, "data lxc-execute", Lxc.lxcExecute());

@@ -236,6 +236,35 @@ class LauncherIT {
   }
 
   @Test
+  void teardownStopsAnUptestTheLauncherStarted() throws Exception {
+    Fixtures.build(served.resolve("hang.tar.gz"), Map.of(
+        "Procfile", "web: sleep 1000\n", "uptests/web/01_hang", "#!/bin/sh\necho started\nexec sleep 1000\n"));
+    Path yaml = setUpInProcFolder("hang.tar.gz", "");
+    String base = ContainerNames.of(procName(yaml));
+    Process p = vrun("uptest", yaml.toString()).start();
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (Fixtures.processes("sleep", "1000") == 0 && System.nanoTime() < end) {
+        Daemons.sleep(50);
+      }
+      try (Stream<Path> s = Files.list(yaml.resolveSibling("lxc"))) {
+        assertThat(s.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith(base + "-l"));
+      }
+      assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(Fixtures.processes("sleep", "1000")).isZero();
+      assertThat(yaml.getParent()).doesNotExist();
+      for (Path h : Lxc.host().cgroups().hierarchies()) {
+        try (Stream<Path> s = Files.list(h)) {
+          assertThat(s.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(base));
+        }
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void uptestsWithoutAFolderAndBadLimitsThroughTheLauncher() throws Exception {
     Path yaml = setUpInProcFolder("'true'");
     assertThat(runCaptured("uptest", yaml.toString())).isEqualTo("0:[]\n");
