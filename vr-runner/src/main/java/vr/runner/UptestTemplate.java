@@ -11,9 +11,9 @@ import vr.common.container.LxcConfig;
 /**
  * What every uptest container of a proc is made from. Their LXC configs are the same but for the writable
  * layer, the last part of {@code lxc.rootfs.path}, so the config is rendered once: {@code rootfs} is that
- * value without the upper dir, {@code config} the other lines. A template made at setup is kept in the proc's
- * {@code prepared-uptest} record ({@link PreparedRun}), from which {@code vrun uptest} starts the uptests
- * without reading the proc.yaml, looking up the user or detecting the host's cgroups.
+ * value without the upper dir, {@code config} the other lines. The template made at setup is kept in the
+ * proc's {@code prepared-uptest} and {@code prepared-uptest.conf} ({@link PreparedRun}), from which vrun's
+ * launcher starts the uptest containers without a JVM reading the proc.yaml first.
  *
  * @param layout the proc's folder and container name
  * @param procName the proc's name in its Procfile; its uptests are in the app's {@code uptests/<procName>/}

@@ -25,7 +25,8 @@ import vr.common.fs.Trees;
  * order, each run as {@code <file> <host> <port>} in its own short-lived container made like the proc's. A
  * container per uptest makes the timeout exact: when it expires, everything the uptest started is killed
  * through the container's cgroups, and the next one starts clean. (The original had no timeout: a hanging
- * uptest hung the deploy.)
+ * uptest hung the deploy.) {@link #run} starts the containers itself; {@link #judge} does the rest for
+ * containers that vrun's launcher starts from the proc's {@code prepared-uptest} while this JVM starts.
  */
 final class Uptests {
   /** Output beyond this is cut: it is shown in a dashboard, not archived. */
@@ -118,67 +119,16 @@ final class Uptests {
    * read from the file the launcher sent it to, and the container and its scratch folder are removed.
    */
   static List<UptestResult> judge(InputStream manifest, Duration timeout) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(new Runnable() {
-      @Override
-      public void run() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(manifest, StandardCharsets.UTF_8))) {
-          for (String l; (l = in.readLine()) != null; ) {
-            lines.add(l);
-          }
-        } catch (IOException e) {
-          // As the end of the manifest: reported as the launcher's early end.
-        }
-        lines.add(EOF);
-      }
-    }, "uptest-manifest");
-    reader.setDaemon(true);
-    reader.start();
+    BlockingQueue<String> lines = readInBackground(manifest);
     try {
-      Path lxcPath = null;
-      Path scratch = null;
-      String[] cg = null;
-      List<Path> hierarchies = new ArrayList<>();
+      Launched launched = new Launched();
       List<UptestResult> results = new ArrayList<>();
-      Lxc lxc = null;
       for (String l = lines.take(); !l.equals("end"); l = lines.take()) {
         if (l.startsWith("data ")) {
-          String[] kv = l.substring(5).split(" ", 2);
-          String v = kv.length > 1 ? kv[1] : "";
-          switch (kv[0]) {
-            case "lxcpath" -> lxcPath = Path.of(v);
-            case "scratch" -> scratch = Path.of(v);
-            case "cgroups" -> cg = v.split(" ");
-            case "hierarchy" -> hierarchies.add(Path.of(v));
-            default -> { } // the launcher's
-          }
+          launched.data(l.substring(5));
         } else if (l.startsWith("start ")) {
-          if (lxc == null) {
-            if (lxcPath == null || scratch == null || cg == null || cg.length != 3) {
-              throw new VrException("the launcher's uptest record lacks lxcpath, scratch or cgroups");
-            }
-            lxc = new Lxc(new Cgroups(Cgroups.Version.valueOf(cg[0]), Boolean.parseBoolean(cg[1]),
-                Boolean.parseBoolean(cg[2]), hierarchies));
-          }
           String[] f = l.split(" ", 3);
-          String container = f[1];
-          String file = f.length > 2 ? f[2] : "";
-          Path dir = scratch.resolve(container);
-          try {
-            String done = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            boolean timedOut = done == null;
-            if (timedOut) {
-              lxc.stop(container); // the launcher's lxc-execute then ends, and it goes on
-              done = lines.poll(30, TimeUnit.SECONDS);
-            }
-            String[] d = done == null ? new String[0] : done.split(" ", 3);
-            if (d.length != 3 || !d[0].equals("done") || !d[2].equals(container) || !digits(d[1])) {
-              throw new VrException("the launcher did not report the end of uptest " + file);
-            }
-            results.add(result(file, output(dir.resolve("output")), timedOut ? -1 : Integer.parseInt(d[1]), timeout));
-          } finally {
-            remove(lxc, lxcPath, container, dir);
-          }
+          results.add(launched.judge(f[1], f.length > 2 ? f[2] : "", lines, timeout));
         } else if (l.equals(EOF)) {
           throw new VrException("the launcher stopped before all uptests had run");
         } else {
@@ -189,6 +139,76 @@ final class Uptests {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new VrException("interrupted while running uptests");
+    }
+  }
+
+  /** The lines of {@code in}, as they come, then {@link #EOF}. */
+  private static BlockingQueue<String> readInBackground(InputStream in) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(new Runnable() {
+      @Override
+      public void run() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+          for (String l; (l = r.readLine()) != null; ) {
+            lines.add(l);
+          }
+        } catch (IOException e) {
+          // As the end of the manifest: reported as the launcher's early end.
+        }
+        lines.add(EOF);
+      }
+    }, "uptest-manifest");
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
+  /** Where the launcher's uptest containers are, from the record's data lines it passes on. */
+  private static final class Launched {
+    private Path lxcPath;
+    private Path scratch;
+    private String[] cgroups;
+    private final List<Path> hierarchies = new ArrayList<>();
+    private Lxc lxc;
+
+    void data(String keyValue) {
+      String[] kv = keyValue.split(" ", 2);
+      String v = kv.length > 1 ? kv[1] : "";
+      switch (kv[0]) {
+        case "lxcpath" -> lxcPath = Path.of(v);
+        case "scratch" -> scratch = Path.of(v);
+        case "cgroups" -> cgroups = v.split(" ");
+        case "hierarchy" -> hierarchies.add(Path.of(v));
+        default -> { } // the launcher's
+      }
+    }
+
+    /** Waits for the end of uptest {@code file} in {@code container}, killing it when its time is up. */
+    UptestResult judge(String container, String file, BlockingQueue<String> lines, Duration timeout)
+        throws InterruptedException {
+      if (lxc == null) {
+        if (lxcPath == null || scratch == null || cgroups == null || cgroups.length != 3) {
+          throw new VrException("the launcher's uptest record lacks lxcpath, scratch or cgroups");
+        }
+        lxc = new Lxc(new Cgroups(Cgroups.Version.valueOf(cgroups[0]), Boolean.parseBoolean(cgroups[1]),
+            Boolean.parseBoolean(cgroups[2]), hierarchies));
+      }
+      Path dir = scratch.resolve(container);
+      try {
+        String done = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        boolean timedOut = done == null;
+        if (timedOut) {
+          lxc.stop(container); // the launcher's lxc-execute then ends, and it goes on
+          done = lines.poll(30, TimeUnit.SECONDS);
+        }
+        String[] d = done == null ? new String[0] : done.split(" ", 3);
+        if (d.length != 3 || !d[0].equals("done") || !d[2].equals(container) || !digits(d[1])) {
+          throw new VrException("the launcher did not report the end of uptest " + file);
+        }
+        return result(file, output(dir.resolve("output")), timedOut ? -1 : Integer.parseInt(d[1]), timeout);
+      } finally {
+        remove(lxc, lxcPath, container, dir);
+      }
     }
   }
 
@@ -255,6 +275,12 @@ final class Uptests {
     return b.append(']').toString();
   }
 
+  /**
+   * A JSON string literal in printable ASCII: every other character is a backslash, 'u' and four hex digits
+   * (one beyond the BMP as its two surrogates), so the output does not depend on the JVM's default charset,
+   * which follows the caller's locale: US-ASCII under a bare SSH command or supervisord, which prints any
+   * other character as '?'.
+   */
   static String string(String s) {
     StringBuilder b = new StringBuilder("\"");
     for (int i = 0; i < s.length(); i++) {
@@ -266,8 +292,11 @@ final class Uptests {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            b.append(String.format("\\u%04x", (int) c));
+          if (c < 0x20 || c > 0x7e) {
+            b.append("\\u");
+            for (int shift = 12; shift >= 0; shift -= 4) {
+              b.append(HEX.charAt((c >> shift) & 0xf));
+            }
           } else {
             b.append(c);
           }
@@ -276,4 +305,6 @@ final class Uptests {
     }
     return b.append('"').toString();
   }
+
+  private static final String HEX = "0123456789abcdef";
 }

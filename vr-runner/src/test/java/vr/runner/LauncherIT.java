@@ -192,7 +192,7 @@ class LauncherIT {
         "uptests/web/01_pass", "#!/bin/sh\necho \"checking $1:$2 as $(id -u) greeting=$GREETING\"\n",
         "uptests/web/02_fail", "#!/bin/sh\necho broken >&2\nexit 3\n",
         "uptests/web/03_hang", "#!/bin/sh\necho started\nsleep 1000 &\nsleep 1000\n",
-        "uptests/web/04 two words", "#!/bin/sh\nprintf 'tab\\there \"quoted\" \\\\ \\001'\n",
+        "uptests/web/04 two words", "#!/bin/sh\nprintf 'tab\\there \"quoted\" \\\\ \\001 caf\\303\\251'\n",
         "uptests/web/.hidden", "#!/bin/sh\nexit 1\n"));
     Path yaml = setUpInProcFolder("uptests.tar.gz", "env:\n  GREETING: hello\n");
     Path javaCalls = tmp.resolve("java-calls");
@@ -214,7 +214,7 @@ class LauncherIT {
         .endsWith("\nuptest timed out after 2 s and was killed");
     assertThat(json.get(2).get("Passed").asBoolean()).isFalse();
     assertThat(json.get(3).get("Name").asText()).isEqualTo("04 two words");
-    assertThat(json.get(3).get("Output").asText()).isEqualTo("tab\there \"quoted\" \\ \u0001");
+    assertThat(json.get(3).get("Output").asText()).isEqualTo("tab\there \"quoted\" \\ \u0001 caf\u00e9");
     assertThat(Fixtures.processes("sleep", "1000")).as("nothing of the timed-out uptest survives").isZero();
     assertNothingLeftOfUptests(yaml);
     // Through Java (the proc.yaml no longer matches the record): the very same line.
@@ -284,6 +284,8 @@ class LauncherIT {
     args.add(yaml.toString());
     ProcessBuilder pb = vrun(args.toArray(String[]::new));
     pb.environment().put("VR_JAVA", java.toString());
+    // As over SSH or from supervisord: no locale, so the JVM's default charset is US-ASCII.
+    pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     String err = new String(p.getErrorStream().readAllBytes());

@@ -10,9 +10,13 @@ import org.junit.jupiter.api.Test;
 class UptestJsonTest {
   @Test
   void anyOutputRoundTripsThroughAJsonParser() throws Exception {
-    String nasty = "quote \" backslash \\ newline \n tab \t bell \u0007 unicode é \u2028 end";
+    String nasty = "quote \" backslash \\ newline \n tab \t bell \u0007 del \u007f unicode é \u2028 \ufffd "
+        + "clef \ud834\udd1e end";
     String json = Uptests.json(List.of(new UptestResult("01_a", nasty, true), new UptestResult("02_b", "", false)));
     assertThat(json).doesNotContain("\n");
+    // Printable ASCII only: what the JVM prints does not depend on the caller's locale.
+    assertThat(json.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
+    assertThat(json).contains("unicode \\u00e9 \\u2028 \\ufffd clef \\ud834\\udd1e end");
     JsonNode n = new ObjectMapper().readTree(json);
     assertThat(n.get(0).get("Output").asText()).isEqualTo(nasty);
     assertThat(n.get(0).get("Passed").asBoolean()).isTrue();
