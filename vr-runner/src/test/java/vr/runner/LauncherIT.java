@@ -265,6 +265,31 @@ class LauncherIT {
   }
 
   @Test
+  void aJvmThatDoesNotStartLeavesNoUptestRunningForever() throws Exception {
+    Fixtures.build(served.resolve("hang1.tar.gz"), Map.of(
+        "Procfile", "web: sleep 1000\n", "uptests/web/01_hang", "#!/bin/sh\nsleep 1000 & exec sleep 1000\n"));
+    Path yaml = setUpInProcFolder("hang1.tar.gz", "");
+    Path java = tmp.resolve("broken-java");
+    // It dies once the launcher has started the uptest (a JVM that crashes, say).
+    Files.writeString(java, "#!/bin/sh\nwhile read -r l; do case $l in start*) echo 'broken JVM' >&2; exit 3;; esac; done\n");
+    java.toFile().setExecutable(true);
+    Path out = tmp.resolve("out");
+    ProcessBuilder pb = vrun("uptest", "--timeout", "1", yaml.toString()).redirectErrorStream(true)
+        .redirectOutput(out.toFile());
+    pb.environment().put("VR_JAVA", java.toString());
+    Process p = pb.start();
+    try {
+      // The JVM's failure is vrun's, after the time limit and the launcher's slack (1 + 5 s), not never.
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("vrun uptest ended").isTrue();
+      assertThat(p.exitValue() + ":" + Files.readString(out)).isEqualTo("3:broken JVM\n");
+      assertThat(Fixtures.processes("sleep", "1000")).as("LXC's init stopped the uptest and its child").isZero();
+    } finally {
+      p.destroyForcibly();
+      assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
+    }
+  }
+
+  @Test
   void uptestsWithoutAFolderAndBadLimitsThroughTheLauncher() throws Exception {
     Path yaml = setUpInProcFolder("'true'");
     assertThat(runCaptured("uptest", yaml.toString())).isEqualTo("0:[]\n");
