@@ -1,6 +1,7 @@
 package vr.runner;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ public final class Runner {
    * the proc's {@code prepared-uptest}, which the launcher found current; it reports them on {@code manifest}
    * ({@link Uptests#judge}). Each gets {@code timeout}; no proc.yaml is read and no runner is needed.
    */
-  public static List<UptestResult> judgeUptests(java.io.InputStream manifest, Duration timeout) {
+  public static List<UptestResult> judgeUptests(InputStream manifest, Duration timeout) {
     return Uptests.judge(manifest, timeout);
   }
 

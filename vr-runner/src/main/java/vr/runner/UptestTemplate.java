@@ -72,7 +72,7 @@ record UptestTemplate(ProcLayout layout, String procName, String host, int port,
     return b.toString();
   }
 
-  /** A container of its own for the uptest {@code file} (a name in {@link #dir}), run as {@code <file> <host> <port>}. */
+  /** A container of its own for uptest {@code file}, a name in {@link #dir}: {@code <file> <host> <port>}. */
   Container container(String file) {
     String name = ContainerNames.temporary(layout.containerName(), "u");
     Path upper = layout.scratch().resolve(name).resolve("upper");

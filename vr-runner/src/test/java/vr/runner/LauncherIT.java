@@ -205,7 +205,8 @@ class LauncherIT {
     JsonNode json = new ObjectMapper().readTree(fast);
     assertThat(json).hasSize(4);
     assertThat(json.get(0).get("Name").asText()).isEqualTo("01_pass");
-    assertThat(json.get(0).get("Output").asText()).isEqualTo("checking 127.0.0.1:" + port(yaml) + " as 65534 greeting=hello\n");
+    assertThat(json.get(0).get("Output").asText())
+        .isEqualTo("checking 127.0.0.1:" + port(yaml) + " as 65534 greeting=hello\n");
     assertThat(json.get(0).get("Passed").asBoolean()).isTrue();
     assertThat(json.get(1).get("Output").asText()).isEqualTo("broken\n");
     assertThat(json.get(1).get("Passed").asBoolean()).isFalse();
@@ -271,7 +272,8 @@ class LauncherIT {
     Path yaml = setUpInProcFolder("hang1.tar.gz", "");
     Path java = tmp.resolve("broken-java");
     // It dies once the launcher has started the uptest (a JVM that crashes, say).
-    Files.writeString(java, "#!/bin/sh\nwhile read -r l; do case $l in start*) echo 'broken JVM' >&2; exit 3;; esac; done\n");
+    Files.writeString(java,
+        "#!/bin/sh\nwhile read -r l; do case $l in start*) echo 'broken JVM' >&2; exit 3;; esac; done\n");
     java.toFile().setExecutable(true);
     Path out = tmp.resolve("out");
     ProcessBuilder pb = vrun("uptest", "--timeout", "1", yaml.toString()).redirectErrorStream(true)
@@ -298,7 +300,8 @@ class LauncherIT {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue() + ":" + out).isEqualTo("2:vrun: error: VR_UPTEST_TIMEOUT must be a number of seconds, not 'soon'\n");
+    assertThat(p.exitValue() + ":" + out)
+        .isEqualTo("2:vrun: error: VR_UPTEST_TIMEOUT must be a number of seconds, not 'soon'\n");
     assertThat(runCaptured("uptest", "--timeout", "0", yaml.toString()))
         .isEqualTo("2:vrun: error: --timeout must be at least 1 second\n");
   }
@@ -334,7 +337,8 @@ class LauncherIT {
   private static void assertNothingLeftOfUptests(Path yaml) throws IOException {
     Path dir = yaml.getParent();
     String base = ContainerNames.of(procName(yaml));
-    assertThat(dir.resolve("scratch")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(dir.resolve("scratch"))
+        .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     try (Stream<Path> s = Files.list(dir.resolve("lxc"))) {
       assertThat(s.map(p -> p.getFileName().toString())).allMatch(n -> n.equals(base) || n.equals("lxc.pivot"));
     }

@@ -36,7 +36,8 @@ class UptestJudgeTest {
   private void output(String container, String text) throws IOException {
     Files.createDirectories(tmp.resolve("scratch").resolve(container).resolve("upper"));
     Files.createDirectories(tmp.resolve("lxc").resolve(container));
-    Files.write(tmp.resolve("scratch").resolve(container).resolve("output"), text.getBytes(StandardCharsets.ISO_8859_1));
+    Path output = tmp.resolve("scratch").resolve(container).resolve("output");
+    Files.write(output, text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   @Test

@@ -107,7 +107,7 @@ public final class Lxc {
     return start(argv(spec), pb);
   }
 
-  /** Starts a {@link #prepare prepared} container with its {@link #argv}; as {@link #start(ContainerSpec, ProcessBuilder)}. */
+  /** Starts a {@link #prepare prepared} container with its {@link #argv}, as {@code start(spec, pb)} does. */
   public Process start(List<String> argv, ProcessBuilder pb) {
     pb.command(argv);
     pb.environment().clear();

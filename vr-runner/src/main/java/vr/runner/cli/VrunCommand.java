@@ -35,7 +35,7 @@ import vr.runner.Runner;
 @Command(name = "vrun", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Lay out, run, uptest and tear down procs in LXC containers.",
     subcommands = {VrunCommand.Setup.class, VrunCommand.Run.class, VrunCommand.Uptest.class,
-        VrunCommand.Teardown.class, VrunCommand.Shell.class, VrunCommand.Argv.class, VrunCommand.PreparedUptest.class})
+        VrunCommand.Teardown.class, VrunCommand.Shell.class, VrunCommand.Argv.class, VrunCommand.JudgedUptests.class})
 public final class VrunCommand {
   /** The runner used by the subcommands; made for this host on first use unless given. */
   private Runner runner;
@@ -227,27 +227,27 @@ public final class VrunCommand {
    * line. The launcher holds the proc.yaml lock on an inherited descriptor and {@code exec}s that command,
    * so supervisord's signals go straight to LXC and no JVM stays resident while the proc runs.
    */
+  @Command(name = "_argv", hidden = true)
+  static final class Argv extends ProcCommand {
+    @Override
+    public Integer call() {
+      printArgv(parent.runner(), file, out());
+      return 0;
+    }
+  }
+
   /**
-   * For the launcher, when the proc's {@code prepared-uptest} is current (it checks as for a start): judges
-   * and reports the uptests the launcher starts from that record and reports on standard input.
+   * For the launcher, when the proc's {@code prepared-uptest} is current (it checks it as it checks a start):
+   * judges the uptests it starts from that record and reports on standard input, and prints their results.
    */
   @Command(name = "_uptest", hidden = true)
-  static final class PreparedUptest extends ProcCommand {
+  static final class JudgedUptests extends ProcCommand {
     @Option(names = "--timeout", paramLabel = "SECONDS")
     Integer timeout;
 
     @Override
     public Integer call() {
       printJudgedUptests(timeout, out());
-      return 0;
-    }
-  }
-
-  @Command(name = "_argv", hidden = true)
-  static final class Argv extends ProcCommand {
-    @Override
-    public Integer call() {
-      printArgv(parent.runner(), file, out());
       return 0;
     }
   }
