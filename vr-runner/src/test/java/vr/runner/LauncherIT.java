@@ -193,6 +193,7 @@ class LauncherIT {
         "uptests/web/02_fail", "#!/bin/sh\necho broken >&2\nexit 3\n",
         "uptests/web/03_hang", "#!/bin/sh\necho started\nsleep 1000 &\nsleep 1000\n",
         "uptests/web/04 two words", "#!/bin/sh\nprintf 'tab\\there \"quoted\" \\\\ \\001 caf\\303\\251'\n",
+        "uptests/web/05_back\\tslash", "#!/bin/sh\nexit 0\n",
         "uptests/web/.hidden", "#!/bin/sh\nexit 1\n"));
     Path yaml = setUpInProcFolder("uptests.tar.gz", "env:\n  GREETING: hello\n");
     Path javaCalls = tmp.resolve("java-calls");
@@ -203,7 +204,7 @@ class LauncherIT {
     String fast = uptest(java, yaml, "--timeout", "2");
     assertThat(Files.readAllLines(javaCalls)).hasSize(1).allMatch(l -> l.contains(" _uptest --timeout 2 "));
     JsonNode json = new ObjectMapper().readTree(fast);
-    assertThat(json).hasSize(4);
+    assertThat(json).hasSize(5);
     assertThat(json.get(0).get("Name").asText()).isEqualTo("01_pass");
     assertThat(json.get(0).get("Output").asText())
         .isEqualTo("checking 127.0.0.1:" + port(yaml) + " as 65534 greeting=hello\n");
@@ -216,6 +217,8 @@ class LauncherIT {
     assertThat(json.get(2).get("Passed").asBoolean()).isFalse();
     assertThat(json.get(3).get("Name").asText()).isEqualTo("04 two words");
     assertThat(json.get(3).get("Output").asText()).isEqualTo("tab\there \"quoted\" \\ \u0001 caf\u00e9");
+    assertThat(json.get(4).get("Name").asText()).isEqualTo("05_back\\tslash");
+    assertThat(json.get(4).get("Passed").asBoolean()).isTrue();
     assertThat(Fixtures.processes("sleep", "1000")).as("nothing of the timed-out uptest survives").isZero();
     assertNothingLeftOfUptests(yaml);
     // Through Java (the proc.yaml no longer matches the record): the very same line.
