@@ -269,6 +269,37 @@ class LauncherIT {
   }
 
   @Test
+  void aChattyUptestKeepsOneMebibyteOnDiskAndWritesOn() throws Exception {
+    // It sleeps only when all 3 MB were written; a write refused past the cut would end it with 7.
+    Fixtures.build(served.resolve("chatty.tar.gz"), Map.of("Procfile", "web: sleep 1000\n",
+        "uptests/web/01_chatty", "#!/bin/sh\nyes 0123456789 | head -c 3000000 || exit 7\nexec sleep 1000\n"));
+    Path yaml = setUpInProcFolder("chatty.tar.gz", "");
+    Path out = tmp.resolve("out");
+    Process p = vrun("uptest", "--timeout", "4", yaml.toString()).redirectOutput(out.toFile()).start();
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (Fixtures.processes("sleep", "1000") == 0 && System.nanoTime() < end && p.isAlive()) {
+        Daemons.sleep(50);
+      }
+      assertThat(Fixtures.processes("sleep", "1000")).as("the uptest wrote all it had").isEqualTo(1);
+      // Meanwhile the output file on the host holds the first MiB, no more.
+      try (Stream<Path> s = Files.list(yaml.resolveSibling("scratch"))) {
+        List<Path> outputs = s.map(d -> d.resolve("output")).toList();
+        assertThat(outputs).hasSize(1);
+        assertThat(Files.size(outputs.get(0))).isEqualTo(1 << 20);
+      }
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String killed = "\nuptest timed out after 4 s and was killed";
+      String output = new ObjectMapper().readTree(Files.readString(out)).get(0).get("Output").asText();
+      assertThat(output).startsWith("0123456789\n0123456789\n").endsWith(killed);
+      assertThat(output.length()).isEqualTo((1 << 20) + killed.length());
+    } finally {
+      p.destroyForcibly();
+      assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
+    }
+  }
+
+  @Test
   void aJvmThatDoesNotStartLeavesNoUptestRunningForever() throws Exception {
     Fixtures.build(served.resolve("hang1.tar.gz"), Map.of(
         "Procfile", "web: sleep 1000\n", "uptests/web/01_hang", "#!/bin/sh\nsleep 1000 & exec sleep 1000\n"));
