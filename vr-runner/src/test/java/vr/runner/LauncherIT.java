@@ -300,6 +300,28 @@ class LauncherIT {
   }
 
   @Test
+  void whatAKilledLauncherWithTheSamePidLeftDoesNotLeakIntoTheNextUptest() throws Exception {
+    Fixtures.build(served.resolve("stale.tar.gz"), Map.of("Procfile", "web: sleep 1000\n",
+        "uptests/web/01_clean", "#!/bin/sh\n[ ! -e /stale ] && echo clean\n"));
+    Path yaml = setUpInProcFolder("stale.tar.gz", "");
+    String name = ContainerNames.of(procName(yaml)) + "-l$$.1";
+    // The launcher keeps this wrapper's pid (exec), so the leftovers are exactly where it will look.
+    Path wrapper = tmp.resolve("wrapper");
+    Files.writeString(wrapper, "#!/bin/sh\nmkdir -p " + yaml.resolveSibling("lxc") + "/" + name + " "
+        + yaml.resolveSibling("scratch") + "/" + name + "/upper\ntouch " + yaml.resolveSibling("scratch") + "/"
+        + name + "/upper/stale\nexec " + launcher() + " \"$@\"\n");
+    wrapper.toFile().setExecutable(true);
+    ProcessBuilder pb = vrun("uptest", yaml.toString()).command(wrapper.toString(), "uptest", yaml.toString());
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue() + ":" + out)
+        .isEqualTo("0:[{\"Name\":\"01_clean\",\"Output\":\"clean\\n\",\"Passed\":true}]\n");
+    assertNothingLeftOfUptests(yaml);
+    assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
+  }
+
+  @Test
   void aJvmThatDoesNotStartLeavesNoUptestRunningForever() throws Exception {
     Fixtures.build(served.resolve("hang1.tar.gz"), Map.of(
         "Procfile", "web: sleep 1000\n", "uptests/web/01_hang", "#!/bin/sh\nsleep 1000 & exec sleep 1000\n"));
