@@ -98,6 +98,18 @@ class LauncherIT {
     return yaml;
   }
 
+  /**
+   * A proc set up in its folder whose build has a Procfile and the uptests {@code uptests} (file name under
+   * {@code uptests/web/} to script); {@code extra} goes into its proc.yaml.
+   */
+  Path setUpWithUptests(String extra, Map<String, String> uptests) throws Exception {
+    Map<String, String> files = new java.util.HashMap<>(Map.of("Procfile", "web: sleep 1000\n"));
+    uptests.forEach((name, script) -> files.put("uptests/web/" + name, script));
+    String build = "build-" + uptests.hashCode() + ".tar.gz";
+    Fixtures.build(served.resolve(build), files);
+    return setUpInProcFolder(build, extra);
+  }
+
   static String procName(Path yaml) {
     return vr.common.model.ProcData.load(yaml).name().format();
   }
@@ -187,15 +199,13 @@ class LauncherIT {
 
   @Test
   void uptestsOfASetUpProcStartBesideTheJvmAndReportExactlyWhatJavaReports() throws Exception {
-    Fixtures.build(served.resolve("uptests.tar.gz"), Map.of(
-        "Procfile", "web: sleep 1000\n",
-        "uptests/web/01_pass", "#!/bin/sh\necho \"checking $1:$2 as $(id -u) greeting=$GREETING\"\n",
-        "uptests/web/02_fail", "#!/bin/sh\necho broken >&2\nexit 3\n",
-        "uptests/web/03_hang", "#!/bin/sh\necho started\nsleep 1000 &\nsleep 1000\n",
-        "uptests/web/04 two words", "#!/bin/sh\nprintf 'tab\\there \"quoted\" \\\\ \\001 caf\\303\\251'\n",
-        "uptests/web/05_back\\tslash", "#!/bin/sh\nexit 0\n",
-        "uptests/web/.hidden", "#!/bin/sh\nexit 1\n"));
-    Path yaml = setUpInProcFolder("uptests.tar.gz", "env:\n  GREETING: hello\n");
+    Path yaml = setUpWithUptests("env:\n  GREETING: hello\n", Map.of(
+        "01_pass", "#!/bin/sh\necho \"checking $1:$2 as $(id -u) greeting=$GREETING\"\n",
+        "02_fail", "#!/bin/sh\necho broken >&2\nexit 3\n",
+        "03_hang", "#!/bin/sh\necho started\nsleep 1000 &\nsleep 1000\n",
+        "04 two words", "#!/bin/sh\nprintf 'tab\\there \"quoted\" \\\\ \\001 caf\\303\\251'\n",
+        "05_back\\tslash", "#!/bin/sh\nexit 0\n",
+        ".hidden", "#!/bin/sh\nexit 1\n"));
     Path javaCalls = tmp.resolve("java-calls");
     Path java = tmp.resolve("java");
     Files.writeString(java, "#!/bin/sh\necho \"$*\" >> " + javaCalls + "\nexec java \"$@\"\n");
@@ -241,9 +251,7 @@ class LauncherIT {
 
   @Test
   void teardownStopsAnUptestTheLauncherStarted() throws Exception {
-    Fixtures.build(served.resolve("hang.tar.gz"), Map.of(
-        "Procfile", "web: sleep 1000\n", "uptests/web/01_hang", "#!/bin/sh\necho started\nexec sleep 1000\n"));
-    Path yaml = setUpInProcFolder("hang.tar.gz", "");
+    Path yaml = setUpWithUptests("", Map.of("01_hang", "#!/bin/sh\necho started\nexec sleep 1000\n"));
     String base = ContainerNames.of(procName(yaml));
     Process p = vrun("uptest", yaml.toString()).start();
     try {
@@ -271,9 +279,8 @@ class LauncherIT {
   @Test
   void aChattyUptestKeepsOneMebibyteOnDiskAndWritesOn() throws Exception {
     // It sleeps only when all 3 MB were written; a write refused past the cut would end it with 7.
-    Fixtures.build(served.resolve("chatty.tar.gz"), Map.of("Procfile", "web: sleep 1000\n",
-        "uptests/web/01_chatty", "#!/bin/sh\nyes 0123456789 | head -c 3000000 || exit 7\nexec sleep 1000\n"));
-    Path yaml = setUpInProcFolder("chatty.tar.gz", "");
+    Path yaml = setUpWithUptests("", Map.of(
+        "01_chatty", "#!/bin/sh\nyes 0123456789 | head -c 3000000 || exit 7\nexec sleep 1000\n"));
     Path out = tmp.resolve("out");
     Process p = vrun("uptest", "--timeout", "4", yaml.toString()).redirectOutput(out.toFile()).start();
     try {
@@ -301,9 +308,7 @@ class LauncherIT {
 
   @Test
   void whatAKilledLauncherWithTheSamePidLeftDoesNotLeakIntoTheNextUptest() throws Exception {
-    Fixtures.build(served.resolve("stale.tar.gz"), Map.of("Procfile", "web: sleep 1000\n",
-        "uptests/web/01_clean", "#!/bin/sh\n[ ! -e /stale ] && echo clean\n"));
-    Path yaml = setUpInProcFolder("stale.tar.gz", "");
+    Path yaml = setUpWithUptests("", Map.of("01_clean", "#!/bin/sh\n[ ! -e /stale ] && echo clean\n"));
     String name = ContainerNames.of(procName(yaml)) + "-l$$.1";
     // The launcher keeps this wrapper's pid (exec), so the leftovers are exactly where it will look.
     Path wrapper = tmp.resolve("wrapper");
@@ -323,9 +328,7 @@ class LauncherIT {
 
   @Test
   void aJvmThatDoesNotStartLeavesNoUptestRunningForever() throws Exception {
-    Fixtures.build(served.resolve("hang1.tar.gz"), Map.of(
-        "Procfile", "web: sleep 1000\n", "uptests/web/01_hang", "#!/bin/sh\nsleep 1000 & exec sleep 1000\n"));
-    Path yaml = setUpInProcFolder("hang1.tar.gz", "");
+    Path yaml = setUpWithUptests("", Map.of("01_hang", "#!/bin/sh\nsleep 1000 & exec sleep 1000\n"));
     Path java = tmp.resolve("broken-java");
     // It dies once the launcher has started the uptest (a JVM that crashes, say).
     Files.writeString(java,
