@@ -110,6 +110,14 @@ class LauncherIT {
     return setUpInProcFolder(build, extra);
   }
 
+  /** A VR_JAVA that runs java and appends each call's arguments to {@code calls}, a line each. */
+  Path countingJava(Path calls) throws IOException {
+    Path java = tmp.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$*\" >> " + calls + "\nexec java \"$@\"\n");
+    java.toFile().setExecutable(true);
+    return java;
+  }
+
   static String procName(Path yaml) {
     return vr.common.model.ProcData.load(yaml).name().format();
   }
@@ -150,9 +158,7 @@ class LauncherIT {
   void aSetUpProcStartsWithoutAJvmUntilSomethingItWasMadeFromChanges() throws Exception {
     Path yaml = setUpInProcFolder("'echo hi; exit 3'");
     Path javaCalls = tmp.resolve("java-calls");
-    Path java = tmp.resolve("java");
-    Files.writeString(java, "#!/bin/sh\necho \"$*\" >> " + javaCalls + "\nexec java \"$@\"\n");
-    java.toFile().setExecutable(true);
+    Path java = countingJava(javaCalls);
     // Started as recorded by setup: the app runs, its status is vrun's, and no JVM was started.
     assertThat(run(java, yaml)).isEqualTo("3:hi\n");
     assertThat(javaCalls).doesNotExist();
@@ -207,9 +213,7 @@ class LauncherIT {
         "05_back\\tslash", "#!/bin/sh\nexit 0\n",
         ".hidden", "#!/bin/sh\nexit 1\n"));
     Path javaCalls = tmp.resolve("java-calls");
-    Path java = tmp.resolve("java");
-    Files.writeString(java, "#!/bin/sh\necho \"$*\" >> " + javaCalls + "\nexec java \"$@\"\n");
-    java.toFile().setExecutable(true);
+    Path java = countingJava(javaCalls);
     // As recorded by setup: the launcher starts the containers, Java judges them.
     String fast = uptest(java, yaml, "--timeout", "2");
     assertThat(Files.readAllLines(javaCalls)).hasSize(1).allMatch(l -> l.contains(" _uptest --timeout 2 "));
@@ -353,16 +357,38 @@ class LauncherIT {
   @Test
   void uptestsWithoutAFolderAndBadLimitsThroughTheLauncher() throws Exception {
     Path yaml = setUpInProcFolder("'true'");
-    assertThat(runCaptured("uptest", yaml.toString())).isEqualTo("0:[]\n");
-    ProcessBuilder pb = vrun("uptest", yaml.toString()).redirectErrorStream(true);
-    pb.environment().put("VR_UPTEST_TIMEOUT", "soon");
+    Path javaCalls = tmp.resolve("java-calls");
+    Path java = countingJava(javaCalls);
+    assertThat(captured(java, Map.of(), "uptest", yaml.toString())).isEqualTo("0:[]\n");
+    assertThat(Files.readAllLines(javaCalls)).last().asString().contains(" _uptest ");
+    // A limit Java would refuse never reaches the launcher's containers: Java explains it.
+    assertThat(captured(java, Map.of("VR_UPTEST_TIMEOUT", "soon"), "uptest", yaml.toString()))
+        .isEqualTo("2:vrun: error: VR_UPTEST_TIMEOUT must be a number of seconds, not 'soon'\n");
+    assertThat(Files.readAllLines(javaCalls)).hasSize(2).last().asString().contains(" uptest ");
+    assertThat(captured(java, Map.of(), "uptest", "--timeout", "0", yaml.toString()))
+        .isEqualTo("2:vrun: error: --timeout must be at least 1 second\n");
+    assertThat(Files.readAllLines(javaCalls)).hasSize(3).last().asString().contains(" uptest --timeout 0 ");
+  }
+
+  @Test
+  void anUptestWhoseNameHasALineBreakRunsThroughJava() throws Exception {
+    Path yaml = setUpWithUptests("", Map.of("01\nline", "#!/bin/sh\necho ok\n"));
+    Path javaCalls = tmp.resolve("java-calls");
+    assertThat(captured(countingJava(javaCalls), Map.of(), "uptest", yaml.toString()))
+        .isEqualTo("0:[{\"Name\":\"01\\nline\",\"Output\":\"ok\\n\",\"Passed\":true}]\n");
+    assertThat(Files.readAllLines(javaCalls)).hasSize(1).allMatch(l -> l.contains(" uptest "));
+    assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
+  }
+
+  /** Exit status and output (stderr too) of vrun with {@code args}, through {@code java} with {@code env}. */
+  private String captured(Path java, Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder pb = vrun(args).redirectErrorStream(true);
+    pb.environment().put("VR_JAVA", java.toString());
+    pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue() + ":" + out)
-        .isEqualTo("2:vrun: error: VR_UPTEST_TIMEOUT must be a number of seconds, not 'soon'\n");
-    assertThat(runCaptured("uptest", "--timeout", "0", yaml.toString()))
-        .isEqualTo("2:vrun: error: --timeout must be at least 1 second\n");
+    return p.exitValue() + ":" + out;
   }
 
   private String uptest(Path java, Path yaml, String... options) throws Exception {
@@ -409,12 +435,7 @@ class LauncherIT {
   }
 
   private String run(Path java, Path yaml) throws Exception {
-    ProcessBuilder pb = vrun("run", yaml.toString()).redirectErrorStream(true);
-    pb.environment().put("VR_JAVA", java.toString());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return p.exitValue() + ":" + out;
+    return captured(java, Map.of(), "run", yaml.toString());
   }
 
   @Test
