@@ -25,9 +25,10 @@ import vr.common.cli.Progress;
  * into place, so a truncated, corrupt or hostile archive leaves nothing behind (the original unpacked in place
  * with {@code tarfile.extractall}, which followed {@code ..} and absolute names of its time). Entries that
  * would land outside the target are refused: absolute names, {@code ..}, names below a symbolic link from the
- * archive, hard links to anything but an earlier entry. Symlinks, hard links, modes, mtimes (directories last)
- * and, as root, the archive's numeric owners and setuid bits are kept; device nodes and fifos are created as
- * root and skipped otherwise.
+ * archive, hard links to anything but an earlier entry (see {@link EntryRules}), and an archive that unpacks to
+ * more than its limits (a tar bomb). Symlinks, hard links, modes, mtimes (directories last) and, as root, the
+ * archive's numeric owners and setuid bits are kept, never applied through a link; device nodes and fifos are
+ * created as root and skipped otherwise, and a build (extracted for an owner) may hold no device node.
  */
 public final class Archives {
   /** Default deflate level of {@link #createTarGz}: see docs/performance.md for the measurements behind it. */
@@ -65,8 +66,8 @@ public final class Archives {
     try {
       Files.createDirectories(dest.getParent());
       Files.createDirectory(tmp);
-      Extractor x = new Extractor(tmp, owner);
       long total = Files.size(tarball);
+      Extractor x = new Extractor(tmp, owner, EntryRules.Limits.forArchive(total));
       pr.begin("extracting " + tarball.getFileName(), total);
       try (InputStream raw = new Counting(Files.newInputStream(tarball), pr); InputStream in = c.open(raw)) {
         x.run(in);

@@ -20,7 +20,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -40,10 +42,11 @@ import vr.common.exec.Exec;
  * (the inflater is the bottleneck) while a writer thread creates files. Entry data travels in a few large,
  * recycled batches, so nothing is copied more than once between the inflater and the kernel.
  *
- * <p>Safety: every name is checked before it reaches the writer. Absolute names, {@code ..} components and
- * names below a symbolic link that the archive created are refused, so nothing can be written outside the
- * directory; hard links must point to an earlier entry by a safe name. Files are created with {@code O_EXCL}
- * (never through an existing link) after removing what an earlier entry of the same name left.
+ * <p>Safety: every entry passes {@link EntryRules} before it reaches the writer, so its name stays below the
+ * directory and the archive within its limits. The writer creates files with {@code O_EXCL} (never through an
+ * existing link) after removing what an earlier entry of the same name left, and sets owners, modes and times
+ * without following links, only on what it created itself: a directory that a later entry replaced (by a
+ * symlink to a host path, say) gets nothing of the directory entry's metadata.
  */
 final class Extractor {
   private static final int BATCH_BYTES = 4 << 20;
@@ -84,13 +87,14 @@ final class Extractor {
   private final int myGid;
 
   // reader side
-  private final Set<String> symlinks = new HashSet<>();
+  private final EntryRules rules;
   private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES + 1);
   private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
 
   // writer side
   private final Set<String> dirs = new HashSet<>();
-  private final List<Op> dirMeta = new ArrayList<>();
+  /** Directory entries by name, in archive order, whose metadata is set at the end. */
+  private final Map<String, Op> dirMeta = new LinkedHashMap<>();
   private final List<String> implicitDirs = new ArrayList<>();
   private final FileAttribute<?>[] createAttrs = new FileAttribute<?>[512];
   private FileSink open;
@@ -105,8 +109,10 @@ final class Extractor {
   /**
    * @param root an existing empty directory
    * @param owner chown everything to this owner, or null to keep the archive's owners when root
+   * @param limits what the archive may unpack to
    */
-  Extractor(Path root, Owner owner) throws IOException {
+  Extractor(Path root, Owner owner, EntryRules.Limits limits) throws IOException {
+    this.rules = new EntryRules(limits);
     this.root = root.toAbsolutePath();
     this.rootPrefix = this.root.toString() + "/";
     this.owner = owner;
@@ -198,41 +204,24 @@ final class Extractor {
         break;
       }
       String raw = e.getName();
-      String name = safeName(raw);
-      if (name.isEmpty() && !e.isDirectory()) {
-        throw new VrException("unsafe archive entry '" + raw + "': not a directory but names the target itself");
-      }
-      checkNoSymlinkAbove(name, raw);
       int mode = e.getMode() & 07777;
       FileTime mtime = e.getLastModifiedTime();
       int uid = (int) e.getLongUserId();
       int gid = (int) e.getLongGroupId();
       Op op;
       if (e.isDirectory()) {
-        op = new Op(Kind.DIR, name, mode, mtime, uid, gid, null, 0, 0, 0, 0, true, true, 0);
-        symlinks.remove(name);
+        op = new Op(Kind.DIR, rules.directory(raw), mode, mtime, uid, gid, null, 0, 0, 0, 0, true, true, 0);
       } else if (e.isSymbolicLink()) {
-        op = new Op(Kind.SYMLINK, name, mode, mtime, uid, gid, e.getLinkName(), 0, 0, 0, 0, true, true, 0);
-        symlinks.add(name);
+        op = new Op(Kind.SYMLINK, rules.symlink(raw), mode, mtime, uid, gid, e.getLinkName(), 0, 0, 0, 0, true, true, 0);
       } else if (e.isLink()) {
-        String target = safeName(e.getLinkName());
-        if (target.isEmpty()) {
-          throw new VrException("unsafe archive entry '" + raw + "': hard link to the target directory itself");
-        }
-        checkNoSymlinkAbove(target, e.getLinkName());
-        op = new Op(Kind.HARDLINK, name, mode, mtime, uid, gid, target, 0, 0, 0, 0, true, true, 0);
-        if (symlinks.contains(target)) {
-          symlinks.add(name); // a hard link to a symlink is a symlink
-        } else {
-          symlinks.remove(name);
-        }
+        String target = rules.hardLinkTarget(raw, e.getLinkName());
+        op = new Op(Kind.HARDLINK, rules.hardLink(raw, target), mode, mtime, uid, gid, target, 0, 0, 0, 0, true, true, 0);
       } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
         Kind k = e.isCharacterDevice() ? Kind.CHAR : e.isBlockDevice() ? Kind.BLOCK : Kind.FIFO;
-        op = new Op(k, name, mode, mtime, uid, gid, null, e.getDevMajor(), e.getDevMinor(), 0, 0, true, true, 0);
-        symlinks.remove(name);
+        op = new Op(k, rules.special(raw), mode, mtime, uid, gid, null, e.getDevMajor(), e.getDevMinor(), 0, 0, true, true, 0);
       } else if (e.isFile()) {
-        symlinks.remove(name);
         long size = e.isSparse() ? e.getRealSize() : e.getSize();
+        String name = rules.file(raw, size);
         long remaining = size;
         boolean first = true;
         if (remaining == 0) {
@@ -306,52 +295,6 @@ final class Extractor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new VrException("interrupted");
-    }
-  }
-
-  /**
-   * The entry name relative to the target: {@code ./} and empty segments dropped; absolute names and
-   * {@code ..} refused.
-   */
-  static String safeName(String raw) {
-    if (raw.startsWith("/")) {
-      throw new VrException("unsafe archive entry '" + raw + "': absolute path");
-    }
-    StringBuilder sb = new StringBuilder(raw.length());
-    int i = 0;
-    int n = raw.length();
-    while (i < n) {
-      int j = raw.indexOf('/', i);
-      if (j < 0) {
-        j = n;
-      }
-      int len = j - i;
-      if (len == 2 && raw.charAt(i) == '.' && raw.charAt(i + 1) == '.') {
-        throw new VrException("unsafe archive entry '" + raw + "': '..' leaves the target directory");
-      }
-      if (len > 0 && !(len == 1 && raw.charAt(i) == '.')) {
-        if (sb.length() > 0) {
-          sb.append('/');
-        }
-        sb.append(raw, i, j);
-      }
-      i = j + 1;
-    }
-    if (sb.indexOf("\0") >= 0) {
-      throw new VrException("unsafe archive entry '" + raw + "': NUL in name");
-    }
-    return sb.toString();
-  }
-
-  private void checkNoSymlinkAbove(String name, String raw) {
-    if (symlinks.isEmpty()) {
-      return;
-    }
-    for (int i = name.indexOf('/'); i >= 0; i = name.indexOf('/', i + 1)) {
-      String prefix = name.substring(0, i);
-      if (symlinks.contains(prefix)) {
-        throw new VrException("unsafe archive entry '" + raw + "': it would be written through the symbolic link '" + prefix + "'");
-      }
     }
   }
 
@@ -574,7 +517,9 @@ final class Extractor {
         dirs.add(op.name);
       }
     }
-    dirMeta.add(op); // modes and times of directories are set last, after their contents exist
+    // Modes and times of directories are set last, after their contents exist; a repeated entry's metadata
+    // wins, in the place of the first.
+    dirMeta.put(op.name, op);
   }
 
   /** Creates the parent directories of {@code name} that no entry has created yet. */
@@ -609,12 +554,18 @@ final class Extractor {
     try {
       Files.delete(p);
     } catch (DirectoryNotEmptyException x) {
-      throw new VrException("archive entry '" + name + "' would replace a non-empty directory");
+      throw new VrException("archive entry '" + EntryRules.shorten(name) + "' would replace a non-empty directory");
     }
     dirs.remove(name);
+    dirMeta.remove(name); // what replaces a directory must never receive its owner, mode or time
   }
 
   private void special(Op op) throws IOException {
+    if (owner != null && op.kind != Kind.FIFO) {
+      // A build's files belong to the proc's user: a device node there would hand that user the device on the
+      // host (the container's device cgroup only guards the inside).
+      throw new VrException("archive entry '" + EntryRules.shorten(op.name) + "' is a device node, which a build may not hold");
+    }
     if (!isRoot) {
       skippedSpecial++; // only root may create device nodes; an image unpacked by a user simply lacks them
       return;
@@ -634,9 +585,13 @@ final class Extractor {
     meta(p, op, false);
   }
 
-  /** Sets owner, mode and mtime of a finished entry, each only when it differs from what creation gave. */
+  /**
+   * Sets owner, mode and mtime of a finished entry, each only when it differs from what creation gave, and
+   * never through a link: {@code p} is what this extraction just created by that name.
+   */
   private void meta(Path p, Op op, boolean symlink) throws IOException {
     boolean isDir = op.kind == Kind.DIR;
+    boolean special = op.kind == Kind.CHAR || op.kind == Kind.BLOCK || op.kind == Kind.FIFO;
     int uid;
     int gid;
     if (owner != null) {
@@ -651,10 +606,11 @@ final class Extractor {
     }
     boolean chowned = false;
     if (uid != myUid || gid != myGid) {
-      chown(p, uid, gid, symlink);
+      chown(p, uid, gid);
       chowned = true;
     }
-    if (!symlink) {
+    // mknod -m gave a special file its mode, and the JDK would open a fifo to change it (and block).
+    if (!symlink && !special) {
       int mode = op.mode & 07777;
       if (!isRoot) {
         mode &= ~06000; // no setuid/setgid files for an unprivileged extraction
@@ -664,32 +620,25 @@ final class Extractor {
         mode |= isDir ? 0550 : 0660;
       }
       int created = isDir ? 0777 & ~umask : op.mode & 0777 & ~umask;
-      if (mode != created || (chowned && (mode & 06000) != 0) || op.kind == Kind.CHAR || op.kind == Kind.BLOCK || op.kind == Kind.FIFO) {
-        Files.setAttribute(p, "unix:mode", mode);
+      if (mode != created || (chowned && (mode & 06000) != 0)) {
+        Files.setAttribute(p, "unix:mode", mode, NOFOLLOW); // fchmod on an O_NOFOLLOW descriptor
       }
     }
-    if (op.mtime != null && (op.kind == Kind.CHAR || op.kind == Kind.BLOCK || op.kind == Kind.FIFO)) {
+    if (op.mtime != null && special) {
       // The JDK sets times through open(2), which blocks on a fifo and may touch a device: use utimensat(2)
       // by path, through touch -h.
       Instant t = op.mtime.toInstant();
       Exec.of("touch", "-h", "-d", "@" + t.getEpochSecond() + "." + String.format("%09d", t.getNano()), p.toString()).check();
     } else if (op.mtime != null) {
-      BasicFileAttributeView v = symlink
-          ? Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
-          : Files.getFileAttributeView(p, BasicFileAttributeView.class);
-      v.setTimes(op.mtime, op.mtime, null);
+      Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW).setTimes(op.mtime, op.mtime, null);
     }
   }
 
-  private void chown(Path p, int uid, int gid, boolean symlink) throws IOException {
+  /** lchown(2): a link's own owner, never its target's. */
+  private void chown(Path p, int uid, int gid) throws IOException {
     try {
-      if (symlink) {
-        Files.setAttribute(p, "unix:uid", uid, NOFOLLOW);
-        Files.setAttribute(p, "unix:gid", gid, NOFOLLOW);
-      } else {
-        Files.setAttribute(p, "unix:uid", uid);
-        Files.setAttribute(p, "unix:gid", gid);
-      }
+      Files.setAttribute(p, "unix:uid", uid, NOFOLLOW);
+      Files.setAttribute(p, "unix:gid", gid, NOFOLLOW);
     } catch (java.nio.file.FileSystemException e) {
       throw new VrException("cannot chown " + root.relativize(p) + " to " + uid + ":" + gid + ": " + AtomicFiles.reason(e)
           + (isRoot ? "" : " (only root can give files away)"), e);
@@ -698,12 +647,17 @@ final class Extractor {
 
   private void finish() throws IOException {
     // Directories deepest first: setting a child's time never touches its parent's, but creating does.
-    for (int i = dirMeta.size() - 1; i >= 0; i--) {
-      Op d = dirMeta.get(i);
-      meta(path(d.name), d, false);
+    List<Op> ds = new ArrayList<>(dirMeta.values());
+    for (int i = ds.size() - 1; i >= 0; i--) {
+      Op d = ds.get(i);
+      Path p = path(d.name);
+      if (!Files.isDirectory(p, NOFOLLOW)) {
+        throw new VrException("archive entry '" + EntryRules.shorten(d.name) + "' is no longer a directory at the end");
+      }
+      meta(p, d, false);
     }
     if (owner != null) {
-      boolean rootDone = dirMeta.stream().anyMatch(d -> d.name.isEmpty());
+      boolean rootDone = dirMeta.containsKey("");
       for (String d : implicitDirs) {
         fixImplicit(path(d));
       }
@@ -716,11 +670,11 @@ final class Extractor {
   /** A directory no entry described, when everything belongs to {@link #owner}: chown it and make it ug+rx. */
   private void fixImplicit(Path p) throws IOException {
     if (owner.uid() != myUid || owner.gid() != myGid) {
-      chown(p, owner.uid(), owner.gid(), false);
+      chown(p, owner.uid(), owner.gid());
     }
-    int mode = (Integer) Files.getAttribute(p, "unix:mode") & 07777;
+    int mode = (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW) & 07777;
     if ((mode | 0550) != mode) {
-      Files.setAttribute(p, "unix:mode", mode | 0550);
+      Files.setAttribute(p, "unix:mode", mode | 0550, NOFOLLOW);
     }
   }
 }

@@ -54,6 +54,27 @@ class ArchivesIT {
   }
 
   @Test
+  void aDirectoryEntryNeverMakesAHostFileSetuidThroughALaterSymlink() throws Exception {
+    // As a stack image: owner 0 and mode 04755 on a directory entry, then a symlink of the same name to a host
+    // binary. The directory's attributes once landed on the binary, which became setuid root.
+    Path victim = Files.writeString(tmp.resolve("host-binary"), "elf");
+    Files.setAttribute(victim, "unix:uid", 1234);
+    Files.setAttribute(victim, "unix:mode", 0755);
+    Path tgz = new TarBuilder().dir("vd", 04755, TarBuilder.T1).owned(0, 0).symlink("vd", victim.toString())
+        .gz(tmp.resolve("image.tar.gz"));
+    Archives.extract(tgz, tmp.resolve("contents"), null, Progress.NONE);
+    assertThat(attrs(victim)).containsEntry("uid", 1234);
+    assertThat((Integer) attrs(victim).get("mode") & 07777).isEqualTo(0755);
+    // As a build: everything goes to the proc's user, and directories get ug+rx.
+    Path tgz2 = new TarBuilder().dir("vd", 04777, TarBuilder.T1).symlink("vd", victim.toString())
+        .gz(tmp.resolve("build.tar.gz"));
+    Archives.extract(tgz2, tmp.resolve("app"), new Owner(65534, 65534), Progress.NONE);
+    assertThat(attrs(victim)).containsEntry("uid", 1234).containsEntry("gid", 0);
+    assertThat((Integer) attrs(victim).get("mode") & 07777).isEqualTo(0755);
+    assertThat(attrs(tmp.resolve("app/vd"))).containsEntry("uid", 65534);
+  }
+
+  @Test
   void ownerGivesEverythingAwayAndOpensItToUserAndGroup() throws Exception {
     Path tgz = new TarBuilder()
         .dir("./", 0700, TarBuilder.T1)

@@ -166,6 +166,79 @@ class ArchivesTest {
   }
 
   @Test
+  void aDirectorysAttributesAreNeverAppliedThroughTheSymlinkThatReplacedIt() throws Exception {
+    Path victim = Files.writeString(outside.resolve("victim"), "v");
+    Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+    FileTime before = Files.getLastModifiedTime(victim);
+    Path tgz = new TarBuilder().dir("vd", 0777, TarBuilder.T1).symlink("vd", victim.toString())
+        .gz(tmp.resolve("a.tar.gz"));
+    Archives.extract(tgz, target, null, Progress.NONE);
+    assertThat(Files.readSymbolicLink(target.resolve("vd"))).isEqualTo(victim);
+    assertThat(mode(victim)).isEqualTo("rw-r--r--");
+    assertThat(Files.getLastModifiedTime(victim)).isEqualTo(before);
+  }
+
+  @Test
+  void aDirectoryEntryAfterTheSymlinkThatReplacedItIsADirectoryAgain() throws Exception {
+    Path victim = Files.writeString(outside.resolve("victim"), "v");
+    Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+    Path tgz = new TarBuilder().dir("vd", 0777, TarBuilder.T1).symlink("vd", victim.toString())
+        .dir("vd", 0700, TarBuilder.T2).gz(tmp.resolve("a.tar.gz"));
+    Archives.extract(tgz, target, null, Progress.NONE);
+    assertThat(mode(target.resolve("vd"))).isEqualTo("rwx------");
+    assertThat(Files.getLastModifiedTime(target.resolve("vd"))).isEqualTo(TarBuilder.T2);
+    assertThat(mode(victim)).isEqualTo("rw-r--r--");
+  }
+
+  @Test
+  void aTarBombIsRefusedAtItsHeaderBeforeAByteIsWritten() throws Exception {
+    // A header that announces 2 GiB: the default limit of a tiny archive is 1 GiB unpacked. The data need not
+    // even be there, which proves nothing was written first.
+    byte[] header = new byte[512];
+    org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+        new org.apache.commons.compress.archivers.tar.TarArchiveEntry("zeros");
+    e.setSize(2L << 30);
+    e.writeEntryHeader(header);
+    Path tgz = tmp.resolve("bomb.tar.gz");
+    try (var o = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(Files.newOutputStream(tgz))) {
+      o.write(header);
+      o.write(new byte[1 << 20]);
+    }
+    assertThatThrownBy(() -> Archives.extract(tgz, target, null, Progress.NONE))
+        .hasMessage("cannot extract " + tgz + ": the archive unpacks to more than 1 GiB (at 'zeros'); a larger one"
+            + " needs VR_UNPACK_MAX_BYTES (docs/security.md)");
+    assertNothingLeft();
+  }
+
+  @Test
+  void overItsLimitsAnExtractionStopsAndLeavesNothing() throws Exception {
+    Path tgz = new TarBuilder().file("a", new byte[600_000], 0644, TarBuilder.T1)
+        .file("b", new byte[600_000], 0644, TarBuilder.T1).gz(tmp.resolve("a.tar.gz"));
+    Path stage = Files.createDirectory(tmp.resolve("work/stage"));
+    try (var in = Compression.GZIP.open(Files.newInputStream(tgz))) {
+      Extractor x = new Extractor(stage, null, new EntryRules.Limits(1_000_000, 100));
+      assertThatThrownBy(() -> x.run(in)).hasMessageContaining("unpacks to more than 1000000 bytes (at 'b')");
+    }
+    Path many = new TarBuilder().file("1", "x").file("2", "x").file("3", "x").gz(tmp.resolve("b.tar.gz"));
+    Path stage2 = Files.createDirectory(tmp.resolve("work/stage2"));
+    try (var in = Compression.GZIP.open(Files.newInputStream(many))) {
+      Extractor x = new Extractor(stage2, null, new EntryRules.Limits(1_000_000, 2));
+      assertThatThrownBy(() -> x.run(in)).hasMessageContaining("more than 2 entries");
+    }
+  }
+
+  @Test
+  void aBuildMayHoldNoDeviceNode() throws Exception {
+    int uid = (Integer) Files.getAttribute(tmp, "unix:uid");
+    int gid = (Integer) Files.getAttribute(tmp, "unix:gid");
+    Path tgz = new TarBuilder().device("disk", org.apache.commons.compress.archivers.tar.TarConstants.LF_BLK, 8, 0, 0666)
+        .gz(tmp.resolve("a.tar.gz"));
+    assertThatThrownBy(() -> Archives.extract(tgz, target, new Owner(uid, gid), Progress.NONE))
+        .hasMessageContaining("'disk' is a device node, which a build may not hold");
+    assertNothingLeft();
+  }
+
+  @Test
   void laterEntryOfTheSameNameWins() throws Exception {
     Path tgz = new TarBuilder().file("a", "first").file("a", "second").gz(tmp.resolve("a.tar.gz"));
     Archives.extract(tgz, target, null, Progress.NONE);
