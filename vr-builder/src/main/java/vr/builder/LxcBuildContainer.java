@@ -83,6 +83,9 @@ public final class LxcBuildContainer implements BuildContainer {
     return runner.run(plan, extras);
   }
 
+  /** A compile step may run a parallel make or a test suite: more processes than a proc's default. */
+  static final int BUILD_PIDS = 4096;
+
   /** The build as a proc.yaml would describe it: no build tarball, the script as its command, port 0. */
   static ProcData procData(BuildJob job) {
     Map<String, Object> env = new LinkedHashMap<>(job.scriptEnv());
@@ -95,7 +98,7 @@ public final class LxcBuildContainer implements BuildContainer {
     return new ProcData(namePart(job.appName()), null, null, null, null, BUILD, env, null, 0,
         namePart(job.version()), namePart(job.name()), Map.of(), Integer.toString(job.uid()),
         Integer.toString(job.gid()), BUILD, "/bin/sh " + BuildJob.SCRIPT_INSIDE, null, null, null, stack.url(),
-        stack.name(), stack.md5(), List.of(), null, null, Map.of());
+        stack.name(), stack.md5(), List.of(), null, null, BUILD_PIDS, null, Map.of());
   }
 
   private static Extras extras(BuildJob job) {

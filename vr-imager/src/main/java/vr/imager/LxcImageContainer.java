@@ -82,12 +82,16 @@ public final class LxcImageContainer implements ImageContainer {
     }
   }
 
+  /** Package installs run maintainer scripts and daemons' post-install steps: more than a proc's default. */
+  static final long IMAGE_PIDS = 4096;
+
   private ContainerSpec spec(Run run) {
     checkUsable();
     ContainerSpec.Builder b = ContainerSpec.builder(ContainerNames.temporary("vimage", "b"), run.workDir())
         .rootfs(run.rootfs())
         .network(ContainerSpec.Network.HOST)
         .user(0, 0)
+        .pids(IMAGE_PIDS)
         .cwd("/")
         .command(run.command());
     for (Map.Entry<String, String> e : run.env().entrySet()) {

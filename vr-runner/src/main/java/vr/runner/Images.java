@@ -45,12 +45,18 @@ public final class Images {
         Downloads.ensure(url, tarball, md5, progress);
         Path staged = dir.resolve(".contents.new");
         deleteQuietly(staged);
-        Archives.extract(tarball, staged, null, progress);
-        plainResolvConf(staged);
+        boolean ok = false;
         try {
+          Archives.extract(tarball, staged, null, progress);
+          plainEtcFiles(staged, name);
           Files.move(staged, contents, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          ok = true;
         } catch (IOException e) {
           throw new VrException("cannot install image " + name + ": " + e.getMessage(), e);
+        } finally {
+          if (!ok) {
+            deleteQuietly(staged);
+          }
         }
       }
     }
@@ -58,20 +64,31 @@ public final class Images {
   }
 
   /**
-   * The host's resolv.conf is bind-mounted over the image's, which therefore has to be a plain file: a symlink
-   * (e.g. to systemd-resolved's) would point the mount elsewhere. The original emptied it the same way.
+   * The host's resolv.conf and hosts are bind-mounted over the image's, which therefore have to be plain files:
+   * a symlink (e.g. to systemd-resolved's) would point the mount elsewhere. The original emptied resolv.conf the
+   * same way. The image is untrusted: its {@code etc} must be a directory of its own, not a link that would
+   * make these writes land in a directory of the host.
    */
-  static void plainResolvConf(Path contents) {
-    Path f = contents.resolve("etc/resolv.conf");
-    try {
-      if (Files.isSymbolicLink(f)) {
-        Files.delete(f);
-        Files.createFile(f);
-      } else if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(contents.resolve("etc"))) {
-        Files.createFile(f);
+  static void plainEtcFiles(Path contents, String name) {
+    Path etc = contents.resolve("etc");
+    if (Files.isSymbolicLink(etc) || (Files.exists(etc, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS))) {
+      throw new VrException("cannot install image " + name + ": its /etc is not a directory (a symbolic link or a file)");
+    }
+    if (!Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS)) {
+      return; // LXC creates the mount points in the proc's own layer
+    }
+    for (String file : new String[] {"resolv.conf", "hosts"}) {
+      Path f = etc.resolve(file);
+      try {
+        if (Files.isSymbolicLink(f)) {
+          Files.delete(f); // the link itself, never its target
+          Files.createFile(f);
+        } else if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createFile(f);
+        }
+      } catch (IOException e) {
+        throw new VrException("cannot prepare /etc/" + file + " in image " + name + ": " + e.getMessage(), e);
       }
-    } catch (IOException e) {
-      throw new VrException("cannot prepare " + f + ": " + e.getMessage(), e);
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import vr.common.InputException;
 import vr.common.VrException;
 import vr.common.container.ContainerSpec;
 import vr.common.container.Lxc;
@@ -94,7 +95,7 @@ final class PreparedRun {
       write(layout.dir().resolve(RECORD), b.toString());
       write(layout.dir().resolve(UPTEST_CONF), uptests.configText());
       write(layout.dir().resolve(UPTEST_RECORD), uptestRecord);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | InputException e) {
       // Only a shortcut is lost: without a record the next start goes through Java, which tries again.
       warn(layout, e);
     }
@@ -120,14 +121,15 @@ final class PreparedRun {
       if (!copyHolds(layout, yamlText)) {
         Files.deleteIfExists(record);
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | InputException e) {
       warn(layout, e);
     }
   }
 
   /**
    * {@code prepared-uptest}: the check lines, then the launcher's {@code data} lines. It starts uptest
-   * {@code <file>} (every entry of {@code uptests} not starting with a dot, in byte order) as container
+   * {@code <file>} (each {@code test} line: the proc's uptests as listed when the record was made, see
+   * {@link UptestTemplate#names}; the launcher itself lists nothing in the app, which the proc owns) as container
    * {@code <container>-l<its pid>.<n>}, with {@code <scratch>/<name>/upper} as its writable layer and its
    * output in {@code <scratch>/<name>/output}:
    * <pre>
@@ -149,8 +151,17 @@ final class PreparedRun {
     line(b, "data container", layout.containerName());
     line(b, "data scratch", layout.scratch().toString());
     line(b, "data rootfs", t.rootfs());
-    if (t.dir() != null) {
-      line(b, "data uptests", t.dir().toString());
+    if (t.procName() != null) {
+      StringBuilder tests = new StringBuilder();
+      for (String n : t.names()) {
+        if (n.indexOf('\n') >= 0 || n.indexOf('\r') >= 0) {
+          tests.setLength(0);
+          line(tests, "data by-java", "a name has a line break"); // the launcher reports a line each
+          break;
+        }
+        line(tests, "data test", n);
+      }
+      b.append(tests);
       line(b, "data inside", UptestTemplate.INSIDE + t.procName());
     }
     for (String a : ProcContainers.wrapped(List.of())) {

@@ -32,6 +32,8 @@ final class ProcContainers {
         .upper(upper)
         .user(plan.owner().uid(), plan.owner().gid())
         .memory(plan.memoryLimit(), plan.memswLimit())
+        .pids(plan.pidsLimit())
+        .cpuShares(plan.cpuShares())
         .cwd("/app")
         .env("PATH", PATH)
         .command(command);

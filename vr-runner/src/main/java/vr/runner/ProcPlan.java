@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import vr.common.InputException;
 import vr.common.container.LxcConfig;
+import vr.common.container.ContainerSpec;
 import vr.common.container.MemorySize;
 import vr.common.fs.Owner;
 import vr.common.fs.VrPaths;
@@ -26,9 +27,11 @@ import vr.common.yaml.YamlMap;
  * @param imageName the stack's name under {@code images/}
  * @param memoryLimit bytes or null
  * @param memswLimit bytes or null
+ * @param pidsLimit processes and threads the proc's container may have
+ * @param cpuShares its CPU weight, or null for the host's default
  */
 public record ProcPlan(ProcData proc, ProcName name, int port, Owner owner, String imageName, Long memoryLimit,
-    Long memswLimit) {
+    Long memswLimit, long pidsLimit, Integer cpuShares) {
 
   private static final Pattern MD5 = Pattern.compile("[0-9a-fA-F]{32}");
   private static final Pattern IMAGE_NAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.+-]*");
@@ -127,7 +130,14 @@ public record ProcPlan(ProcData proc, ProcName name, int port, Owner owner, Stri
     if (p.cmd() != null && p.cmd().isBlank()) {
       throw where.error("cmd", "is empty");
     }
-    return new ProcPlan(p, name, port, owner, imageName, mem, memsw);
+    if (p.pidsLimit() != null && p.pidsLimit() < 16) {
+      throw where.error("pids_limit", "must be at least 16 (the shell, the app and a few helpers)");
+    }
+    if (p.cpuShares() != null && (p.cpuShares() < 2 || p.cpuShares() > 262144)) {
+      throw where.error("cpu_shares", "must be between 2 and 262144 (1024 is the host's default weight)");
+    }
+    long pids = p.pidsLimit() != null ? p.pidsLimit() : ContainerSpec.DEFAULT_PIDS;
+    return new ProcPlan(p, name, port, owner, imageName, mem, memsw, pids, p.cpuShares());
   }
 
   private static void md5(Where where, String key, String v) {

@@ -1,9 +1,5 @@
 package vr.runner;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vr.common.InputException;
+import vr.common.fs.Inside;
 
 /**
  * An app's Procfile: {@code <proc name>: <command>} lines; blank lines and {@code #} comments are skipped.
@@ -37,15 +34,20 @@ public final class Procfile {
     return m;
   }
 
-  /** The command of {@code procName} in {@code appDir/Procfile}, if the file has it. */
+  /** A Procfile is a few lines; a larger one is not a Procfile. */
+  static final int MAX_BYTES = 1 << 20;
+
+  /**
+   * The command of {@code procName} in {@code appDir/Procfile}, if the file has it. The build is untrusted: the
+   * Procfile is read as the container would see it, never through a link out of the build, and only when it
+   * is a regular file of at most {@value #MAX_BYTES} bytes.
+   */
   public static Optional<String> command(Path appDir, String procName) {
     try {
-      String text = Files.readString(appDir.resolve("Procfile"), StandardCharsets.UTF_8);
-      return Optional.ofNullable(parse(text).get(procName));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new InputException("Procfile: cannot read: " + e.getMessage());
+      String text = Inside.readText(appDir, "Procfile", MAX_BYTES);
+      return text == null ? Optional.empty() : Optional.ofNullable(parse(text).get(procName));
+    } catch (InputException e) {
+      throw new InputException("the build's " + e.getMessage());
     }
   }
 }

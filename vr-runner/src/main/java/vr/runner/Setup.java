@@ -62,6 +62,7 @@ final class Setup {
       }
       String cmd = p.cmd() != null ? p.cmd() : Procfile.command(app, p.procName()).orElseThrow(
           () -> where.error("proc_name", "'" + p.procName() + "' is not in the build's Procfile, and there is no cmd"));
+      UptestTemplate.names(app, p.procName()); // a build whose uptests lead out of it is refused here
       writeLayer(stage.resolve("layer"), plan, cmd, extras);
       created = !Files.isDirectory(layout.dir());
       Files.createDirectories(layout.dir());

@@ -3,10 +3,12 @@ package vr.runner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import vr.common.InputException;
 import vr.common.container.Cgroups;
 import vr.common.container.ContainerNames;
 import vr.common.container.ContainerSpec;
 import vr.common.container.LxcConfig;
+import vr.common.fs.Inside;
 
 /**
  * What every uptest container of a proc is made from. Their LXC configs are the same but for the writable
@@ -61,6 +63,40 @@ record UptestTemplate(ProcLayout layout, String procName, String host, int port,
   /** The proc's uptests folder on the host; null when the proc has no name in a Procfile. */
   Path dir() {
     return procName == null ? null : layout.app().resolve("uptests").resolve(procName);
+  }
+
+  /**
+   * The proc's uptests: every name in the app's {@code uptests/<proc name>/} not starting with a dot, in byte
+   * order; none when there is no such folder. The app is the build's, and while the proc runs it is the
+   * proc's: the folder is looked up as its containers see it, never through a link out of the app (the
+   * original listed the host's {@code /etc} for {@code uptests -> /} and a proc named {@code etc}).
+   */
+  List<String> names() {
+    return names(layout.app(), procName);
+  }
+
+  /** As {@link #names()}, for the proc named {@code procName} of the app in {@code app}. */
+  static List<String> names(Path app, String procName) {
+    if (procName == null) {
+      return List.of();
+    }
+    List<String> all;
+    try {
+      all = Inside.list(app, "uptests/" + procName);
+    } catch (InputException e) {
+      throw new InputException("the app's " + e.getMessage());
+    }
+    if (all == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String n : all) {
+      if (!n.startsWith(".")) {
+        names.add(n);
+      }
+    }
+    names.sort(null);
+    return names;
   }
 
   /** The config of every uptest container but for {@code lxc.rootfs.path}. */

@@ -42,22 +42,7 @@ final class Uptests {
   }
 
   List<UptestResult> run(Duration timeout) {
-    Path dir = template.dir();
-    if (dir == null || !Files.isDirectory(dir)) {
-      return List.of();
-    }
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path f : ds) {
-        String n = f.getFileName().toString();
-        if (!n.startsWith(".")) {
-          names.add(n);
-        }
-      }
-    } catch (IOException e) {
-      throw new VrException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
-    names.sort(null);
+    List<String> names = template.names();
     List<UptestResult> results = new ArrayList<>();
     for (String n : names) {
       results.add(runOne(n, template.container(n), timeout));

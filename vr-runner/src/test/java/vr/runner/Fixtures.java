@@ -23,7 +23,12 @@ final class Fixtures {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
       }
     }
-    Process p = new ProcessBuilder("tar", "-C", src.toString(), "-czf", out.toString(), ".").inheritIO().start();
+    return tar(src, out);
+  }
+
+  /** A tarball of everything in {@code dir} as it is: links, fifos, owners and modes kept. */
+  static Path tar(Path dir, Path out) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("tar", "-C", dir.toString(), "-czf", out.toString(), ".").inheritIO().start();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("tar failed");
     }

@@ -27,56 +27,7 @@ import vr.common.yaml.Yaml;
 import vr.runner.cli.VrunCommand;
 
 /** vrun against real LXC containers on a busybox stack, with images and builds served over HTTP. */
-class RunnerIT {
-  @TempDir static Path served;
-  static FileServer server;
-  @TempDir Path tmp;
-
-  @BeforeAll
-  static void serve() throws Exception {
-    Prereqs.root();
-    Prereqs.command("lxc-execute", "lxc");
-    Stacks.busyboxImage(served.resolve("busybox.tar.gz"));
-    server = new FileServer(served);
-  }
-
-  @AfterAll
-  static void stopServing() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  Path root() {
-    return tmp.resolve("apps");
-  }
-
-  Runner runner() {
-    return new Runner(new VrPaths(root()), Lxc.host(), Progress.NONE, Map.of("VR_TEST_VAR", "from the runner's env"));
-  }
-
-  Tool.Result vrun(String... args) {
-    return Tool.capture(new VrunCommand(runner()), args);
-  }
-
-  ProcPlan plan(Path yaml) {
-    return ProcPlan.check(ProcData.load(yaml), new VrPaths(root()), ProcPlan.Where.NOWHERE);
-  }
-
-  String build(String name, Map<String, String> files) throws Exception {
-    Fixtures.build(served.resolve(name), files);
-    return name;
-  }
-
-  /** Runs the set-up proc to its end and returns its output. */
-  String runToEnd(Path yaml) throws Exception {
-    Process p = runner().start(plan(yaml), Extras.NONE, new ProcessBuilder().redirectErrorStream(true));
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    runner().stop(plan(yaml));
-    return out + "exit=" + p.exitValue();
-  }
-
+class RunnerIT extends RunnerItBase {
   @Test
   void setupAndRunGiveTheAppItsEnvironmentSettingsAndPort() throws Exception {
     Map<String, String> files = new LinkedHashMap<>();

@@ -17,13 +17,21 @@ import java.util.List;
  * @param memory whether there is a memory controller at all
  * @param swapLimit whether a memory+swap limit can be set (v1 needs {@code swapaccount=1})
  * @param hierarchies mount points of every cgroup hierarchy (v1 and v2)
+ * @param pids where the pids controller lives (a hybrid host may have it on either), null when nowhere
+ * @param cpu where the cpu controller lives, null when nowhere
  */
-public record Cgroups(Version version, boolean memory, boolean swapLimit, List<Path> hierarchies) {
+public record Cgroups(Version version, boolean memory, boolean swapLimit, List<Path> hierarchies, Version pids,
+    Version cpu) {
 
   public enum Version { V1, V2 }
 
   public Cgroups {
     hierarchies = List.copyOf(hierarchies);
+  }
+
+  /** A host whose pids and cpu controllers are where its memory controller is. */
+  public Cgroups(Version version, boolean memory, boolean swapLimit, List<Path> hierarchies) {
+    this(version, memory, swapLimit, hierarchies, version, version);
   }
 
   /** Reads the running host's layout. */
@@ -51,6 +59,8 @@ public record Cgroups(Version version, boolean memory, boolean swapLimit, List<P
   static Cgroups parse(String mounts, Fs fs) {
     Path memoryV1 = null;
     Path unified = null;
+    Version pids = null;
+    Version cpu = null;
     List<Path> all = new ArrayList<>();
     for (String line : mounts.split("\n")) {
       String[] f = line.split(" ");
@@ -63,6 +73,10 @@ public record Cgroups(Version version, boolean memory, boolean swapLimit, List<P
         for (String opt : f[3].split(",")) {
           if (opt.equals("memory")) {
             memoryV1 = fs.path(dir);
+          } else if (opt.equals("pids")) {
+            pids = Version.V1;
+          } else if (opt.equals("cpu")) {
+            cpu = Version.V1;
           }
         }
       } else if (f[2].equals("cgroup2")) {
@@ -70,14 +84,21 @@ public record Cgroups(Version version, boolean memory, boolean swapLimit, List<P
         unified = fs.path(dir);
       }
     }
-    if (memoryV1 != null) {
-      return new Cgroups(Version.V1, true, Files.exists(memoryV1.resolve("memory.memsw.limit_in_bytes")), all);
+    List<String> v2 = unified == null ? List.of() : controllers(unified);
+    if (pids == null && v2.contains("pids")) {
+      pids = Version.V2;
     }
-    if (unified != null && controllers(unified).contains("memory")) {
-      return new Cgroups(Version.V2, true, true, all);
+    if (cpu == null && v2.contains("cpu")) {
+      cpu = Version.V2;
+    }
+    if (memoryV1 != null) {
+      return new Cgroups(Version.V1, true, Files.exists(memoryV1.resolve("memory.memsw.limit_in_bytes")), all, pids, cpu);
+    }
+    if (v2.contains("memory")) {
+      return new Cgroups(Version.V2, true, true, all, pids, cpu);
     }
     // No memory controller anywhere: limits cannot be applied.
-    return new Cgroups(unified != null && all.size() == 1 ? Version.V2 : Version.V1, false, false, all);
+    return new Cgroups(unified != null && all.size() == 1 ? Version.V2 : Version.V1, false, false, all, pids, cpu);
   }
 
   private static List<String> controllers(Path unified) {

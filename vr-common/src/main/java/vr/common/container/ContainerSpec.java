@@ -29,6 +29,10 @@ import java.util.Objects;
  * @param network {@link Network#HOST} shares the host's network, as the original did
  * @param memoryLimit bytes of RAM, or null for none
  * @param memswLimit bytes of RAM plus swap, or null for none
+ * @param pidsLimit how many processes and threads the container may have at once (a fork bomb stops there),
+ *     or null for no limit; the builder's default is {@value #DEFAULT_PIDS}
+ * @param cpuShares the container's weight for CPU time against others (cgroup v1 {@code cpu.shares}, 1024 the
+ *     host's default; turned into {@code cpu.weight} on v2), or null to leave it
  * @param cwd working directory of the command inside the container
  * @param command the command and its arguments
  * @param logFile where LXC writes its own log, or null for none
@@ -46,9 +50,14 @@ public record ContainerSpec(
     Network network,
     Long memoryLimit,
     Long memswLimit,
+    Long pidsLimit,
+    Integer cpuShares,
     String cwd,
     List<String> command,
     Path logFile) {
+
+  /** Processes and threads a container may have unless told otherwise: a busy JVM runs a few hundred threads. */
+  public static final long DEFAULT_PIDS = 1024;
 
   /** How the container reaches the network. */
   public enum Network {
@@ -130,7 +139,7 @@ public record ContainerSpec(
   /** The same container with another name, upper dir and command: an uptest or shell beside a proc. */
   public ContainerSpec withRun(String newName, Path newUpper, List<String> newCommand) {
     return new ContainerSpec(newName, lxcPath, lowers, newUpper, mounts, env, uid, gid, hostname, network,
-        memoryLimit, memswLimit, cwd, newCommand, logFile);
+        memoryLimit, memswLimit, pidsLimit, cpuShares, cwd, newCommand, logFile);
   }
 
   /** The same container with extra environment variables (e.g. TERM for a shell). */
@@ -138,7 +147,7 @@ public record ContainerSpec(
     Map<String, String> e = new LinkedHashMap<>(env);
     e.putAll(more);
     return new ContainerSpec(name, lxcPath, lowers, upper, mounts, e, uid, gid, hostname, network, memoryLimit,
-        memswLimit, cwd, command, logFile);
+        memswLimit, pidsLimit, cpuShares, cwd, command, logFile);
   }
 
   /** The directory holding this container's LXC config. */
@@ -150,7 +159,7 @@ public record ContainerSpec(
     return new Builder(name, lxcPath);
   }
 
-  /** Builds a spec step by step; defaults: host network, root, cwd {@code /}, no limits. */
+  /** Builds a spec step by step; defaults: host network, root, cwd {@code /}, {@value #DEFAULT_PIDS} pids. */
   public static final class Builder {
     private final String name;
     private final Path lxcPath;
@@ -164,6 +173,8 @@ public record ContainerSpec(
     private Network network = Network.HOST;
     private Long memoryLimit;
     private Long memswLimit;
+    private Long pidsLimit = DEFAULT_PIDS;
+    private Integer cpuShares;
     private String cwd = "/";
     private final List<String> command = new ArrayList<>();
     private Path logFile;
@@ -226,6 +237,18 @@ public record ContainerSpec(
       return this;
     }
 
+    /** At most {@code max} processes and threads ({@link #DEFAULT_PIDS} unless set; null for no limit). */
+    public Builder pids(Long max) {
+      this.pidsLimit = max;
+      return this;
+    }
+
+    /** The CPU weight, or null to leave the host's default. */
+    public Builder cpuShares(Integer shares) {
+      this.cpuShares = shares;
+      return this;
+    }
+
     public Builder cwd(String dir) {
       this.cwd = dir;
       return this;
@@ -248,7 +271,7 @@ public record ContainerSpec(
 
     public ContainerSpec build() {
       return new ContainerSpec(name, lxcPath, lowers, upper, mounts, env, uid, gid, hostname, network, memoryLimit,
-          memswLimit, cwd, command, logFile);
+          memswLimit, pidsLimit, cpuShares, cwd, command, logFile);
     }
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import vr.common.VrException;
+import vr.common.ssh.Shell;
 
 /**
  * Renders a {@link ContainerSpec} to an LXC 5 config file. The choices, checked on the target hosts:
@@ -12,14 +13,24 @@ import vr.common.VrException;
  * private /dev; /proc is mounted "mixed" (read-only /proc/sys) and /sys read-only; no console or ttys (a
  * proc's output goes to whoever started it, supervisord); the container's {@code /dev/console} is
  * {@code /dev/null} so that LXC's init stays quiet; the device cgroup allows only the usual character
- * devices; the capabilities the original dropped are dropped; the memory keys follow the host's cgroup
- * version.
+ * devices; the limit keys follow the host's cgroup versions.
+ *
+ * <p>What runs inside is untrusted (docs/security.md), and shares the host's network: no process in the
+ * container gains privileges by exec ({@code lxc.no_new_privs}, so a setuid-root binary of the image gives
+ * a proc running as {@code nobody} nothing); a container that runs as a user other than root keeps no
+ * capability at all, one that runs as root only {@link #ROOT_CAPS} (the original dropped a dozen and kept
+ * the rest, among them net_admin, net_raw, sys_ptrace, dac_read_search and bpf); bind mounts are
+ * {@code nosuid,nodev} (writable ones through a mount hook, see {@link #remountHook}); and the number of
+ * processes is limited, so a fork bomb stops at its own cgroup.
  */
 public final class LxcConfig {
-  /** Capabilities a proc never needs; the original's list. */
-  static final String CAP_DROP =
-      "mac_admin mac_override mknod setpcap sys_admin sys_boot sys_module sys_nice sys_pacct sys_rawio sys_resource"
-          + " sys_time sys_tty_config";
+  /**
+   * What a container running as root keeps: enough to install packages (dpkg's chown, fowner, fsetid and
+   * setfcap; apt's switch to its sandbox user), to drop to another user, to signal its own processes and to
+   * bind ports below 1024. Nothing that reaches the host's network stack, kernel, devices or other processes.
+   */
+  public static final String ROOT_CAPS =
+      "audit_write chown dac_override fowner fsetid kill net_bind_service setfcap setgid setpcap setuid sys_chroot";
 
   /** null, zero, full, random, urandom, tty, console, ptmx, pts/*: what a program expects to find. */
   static final List<String> DEVICES =
@@ -61,15 +72,21 @@ public final class LxcConfig {
     }
     line(b, "lxc.tty.max", "0");
     line(b, "lxc.pty.max", "1024");
-    line(b, "lxc.cap.drop", CAP_DROP);
+    line(b, "lxc.no_new_privs", "1");
+    line(b, "lxc.cap.keep", spec.uid() == 0 ? ROOT_CAPS : "none");
     if (!console) {
       // LXC's init writes its own complaints to /dev/console; keep them out of the proc's log.
       line(b, "lxc.mount.entry", "/dev/null dev/console none bind,create=file 0 0");
     }
     line(b, "lxc.mount.entry", "tmpfs dev/shm tmpfs rw,nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0");
+    List<String> writable = new java.util.ArrayList<>();
     for (ContainerSpec.Mount m : spec.mounts()) {
       line(b, "lxc.mount.entry", mountEntry(m));
+      if (m.kind() == ContainerSpec.Mount.Kind.BIND && !m.readOnly()) {
+        writable.add(m.target().substring(1));
+      }
     }
+    remountHook(b, writable);
     line(b, "lxc.init.uid", Integer.toString(spec.uid()));
     line(b, "lxc.init.gid", Integer.toString(spec.gid()));
     line(b, "lxc.init.cwd", spec.cwd());
@@ -78,6 +95,8 @@ public final class LxcConfig {
     }
     devices(b, cgroups);
     memory(b, spec, cgroups);
+    pids(b, spec, cgroups);
+    cpu(b, spec, cgroups);
     if (spec.logFile() != null) {
       line(b, "lxc.log.file", spec.logFile().toString());
       line(b, "lxc.log.level", "INFO");
@@ -128,6 +147,61 @@ public final class LxcConfig {
     }
   }
 
+  /**
+   * LXC 5.0 applies {@code nosuid,nodev} to a bind mount only when it is also read-only (it skips the remount
+   * otherwise, "Mountflags already were ..."), so the writable ones are remounted by a mount hook. LXC runs a
+   * hook as {@code sh -c "exec <hook> <name> lxc mount"}: the trailing {@code #} comments those words out.
+   * One mount costs about 3 ms per start, a loop over several about 8 ms (docs/performance.md).
+   */
+  private static void remountHook(StringBuilder b, List<String> targets) {
+    if (targets.isEmpty()) {
+      return;
+    }
+    String remount = "/bin/mount -o remount,bind,nosuid,nodev";
+    if (targets.size() == 1) {
+      line(b, "lxc.hook.mount", remount + " \"$LXC_ROOTFS_MOUNT\"/" + Shell.quote(targets.get(0)) + " #");
+      return;
+    }
+    StringBuilder loop = new StringBuilder("for t; do " + remount + " \"$LXC_ROOTFS_MOUNT/$t\" || exit; done");
+    StringBuilder hook = new StringBuilder("/bin/sh -c ").append(Shell.quote(loop.toString())).append(" vr-remount");
+    for (String t : targets) {
+      hook.append(' ').append(Shell.quote(t));
+    }
+    line(b, "lxc.hook.mount", hook.append(" #").toString());
+  }
+
+  private static void pids(StringBuilder b, ContainerSpec spec, Cgroups cg) {
+    if (spec.pidsLimit() == null) {
+      return;
+    }
+    if (cg.pids() == null) {
+      throw new VrException("this host has no pids cgroup controller, so the container's process limit cannot be"
+          + " enforced");
+    }
+    line(b, (cg.pids() == Cgroups.Version.V1 ? "lxc.cgroup." : "lxc.cgroup2.") + "pids.max",
+        Long.toString(spec.pidsLimit()));
+  }
+
+  private static void cpu(StringBuilder b, ContainerSpec spec, Cgroups cg) {
+    Integer shares = spec.cpuShares();
+    if (shares == null) {
+      return;
+    }
+    if (cg.cpu() == null) {
+      throw new VrException("this host has no cpu cgroup controller, so cpu_shares cannot be enforced");
+    }
+    if (cg.cpu() == Cgroups.Version.V1) {
+      line(b, "lxc.cgroup.cpu.shares", Integer.toString(shares));
+    } else {
+      line(b, "lxc.cgroup2.cpu.weight", Long.toString(cpuWeight(shares)));
+    }
+  }
+
+  /** cgroup v1 shares (2..262144, default 1024) as a v2 weight (1..10000, default 100), as runc converts them. */
+  static long cpuWeight(int shares) {
+    return 1 + ((long) shares - 2) * 9999 / 262142;
+  }
+
   static String mountEntry(ContainerSpec.Mount m) {
     String target = m.target().substring(1);
     if (target.isEmpty()) {
@@ -141,7 +215,8 @@ public final class LxcConfig {
       src = m.source();
       checkField(src);
       type = "none";
-      opts.append(m.readOnly() ? "bind,ro" : "bind");
+      // No setuid binary or device node from a build, a volume or a cache works inside.
+      opts.append(m.readOnly() ? "bind,ro" : "bind").append(",nosuid,nodev");
     } else {
       src = "tmpfs";
       type = "tmpfs";

@@ -41,6 +41,8 @@ public record ProcData(
     List<Volume> volumes,
     String memLimit,
     String memswLimit,
+    Integer pidsLimit,
+    Integer cpuShares,
     Map<String, Object> extra) {
 
   /** The keys this model knows, as written in proc.yaml. */
@@ -48,7 +50,7 @@ public record ProcData(
       Set.of("app_name", "app_repo_url", "app_repo_type", "buildpack_url", "buildpack_version", "config_name", "env",
           "host", "port", "version", "release_hash", "settings", "user", "group", "proc_name", "proc", "cmd",
           "app_folder", "build_url", "build_md5", "image_url", "image_name", "image_md5", "volumes", "mem_limit",
-          "memsw_limit");
+          "memsw_limit", "pids_limit", "cpu_shares");
 
   /** A bind mount: a host directory and where it appears inside the container. */
   public record Volume(String outside, String inside) {}
@@ -106,6 +108,8 @@ public record ProcData(
         volumes(y),
         sizeString(y, "mem_limit"),
         sizeString(y, "memsw_limit"),
+        y.integer("pids_limit"),
+        y.integer("cpu_shares"),
         extra);
   }
 
@@ -176,6 +180,12 @@ public record ProcData(
     m.put("volumes", vols);
     m.put("mem_limit", memLimit);
     m.put("memsw_limit", memswLimit);
+    if (pidsLimit != null) {
+      m.put("pids_limit", pidsLimit);
+    }
+    if (cpuShares != null) {
+      m.put("cpu_shares", cpuShares);
+    }
     return m;
   }
 

@@ -28,6 +28,21 @@ class CgroupsTest {
     assertThat(c.memory()).isTrue();
     assertThat(c.swapLimit()).isTrue();
     assertThat(c.hierarchies()).hasSize(3);
+    assertThat(c.pids()).isEqualTo(Cgroups.Version.V1);
+    assertThat(c.cpu()).isNull();
+  }
+
+  @Test
+  void aHybridHostMayHaveThePidsAndCpuControllersInTheUnifiedTree() throws Exception {
+    Files.createDirectories(tmp.resolve("sys/fs/cgroup/unified"));
+    Files.writeString(tmp.resolve("sys/fs/cgroup/unified/cgroup.controllers"), "cpu pids\n");
+    Cgroups c = parse("""
+        cgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0
+        cgroup2 /sys/fs/cgroup/unified cgroup2 rw 0 0
+        """);
+    assertThat(c.version()).isEqualTo(Cgroups.Version.V1);
+    assertThat(c.pids()).isEqualTo(Cgroups.Version.V2);
+    assertThat(c.cpu()).isEqualTo(Cgroups.Version.V2);
   }
 
   @Test
@@ -44,6 +59,8 @@ class CgroupsTest {
     Cgroups c = parse("cgroup2 /sys/fs/cgroup cgroup2 rw,nsdelegate 0 0\n");
     assertThat(c.version()).isEqualTo(Cgroups.Version.V2);
     assertThat(c.memory()).isTrue();
+    assertThat(c.pids()).isEqualTo(Cgroups.Version.V2);
+    assertThat(c.cpu()).isEqualTo(Cgroups.Version.V2);
   }
 
   @Test

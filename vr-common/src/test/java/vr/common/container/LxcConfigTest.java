@@ -96,14 +96,14 @@ class LxcConfigTest {
   }
 
   @Test
-  void bindMountsAreRelativeToTheRootfsWithCreateAndReadOnly() {
+  void bindMountsAreRelativeToTheRootfsWithCreateReadOnlyNosuidAndNodev() {
     String cfg = LxcConfig.render(spec()
         .mount(ContainerSpec.Mount.bind(Path.of("/srv/data"), "/data", false))
         .mount(ContainerSpec.Mount.bindFile(Path.of("/etc/hosts"), "/etc/hosts", true, true))
         .mount(ContainerSpec.Mount.tmpfs("/scratch", "size=10m"))
         .build(), V1);
-    assertThat(cfg).contains("lxc.mount.entry = /srv/data data none bind,create=dir 0 0\n",
-        "lxc.mount.entry = /etc/hosts etc/hosts none bind,ro,create=file,optional 0 0\n",
+    assertThat(cfg).contains("lxc.mount.entry = /srv/data data none bind,nosuid,nodev,create=dir 0 0\n",
+        "lxc.mount.entry = /etc/hosts etc/hosts none bind,ro,nosuid,nodev,create=file,optional 0 0\n",
         "lxc.mount.entry = tmpfs scratch tmpfs rw,nosuid,nodev,size=10m,create=dir 0 0\n");
   }
 
@@ -123,5 +123,55 @@ class LxcConfigTest {
   void environmentValuesWithNewlinesAreRefused() {
     assertThatThrownBy(() -> LxcConfig.render(spec().env("X", "a\nlxc.init.uid = 0").build(), V1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void noContainerGainsPrivilegesByExec() {
+    assertThat(LxcConfig.render(spec().build(), V1)).contains("lxc.no_new_privs = 1\n");
+    assertThat(LxcConfig.render(spec().user(0, 0).build(), V2)).contains("lxc.no_new_privs = 1\n");
+  }
+
+  @Test
+  void aContainerOfAnotherUserKeepsNoCapabilityAndRootOnlyAMinimalSet() {
+    String user = LxcConfig.render(spec().build(), V1);
+    assertThat(user).contains("lxc.cap.keep = none\n").doesNotContain("lxc.cap.drop");
+    String root = LxcConfig.render(spec().user(0, 0).build(), V1);
+    assertThat(root).contains("lxc.cap.keep = " + LxcConfig.ROOT_CAPS + "\n").doesNotContain("lxc.cap.drop");
+    for (String never : List.of("sys_admin", "net_admin", "net_raw", "sys_ptrace", "bpf", "dac_read_search",
+        "sys_module", "mknod", "sys_rawio", "perfmon")) {
+      assertThat(LxcConfig.ROOT_CAPS.split(" ")).as(never).doesNotContain(never);
+    }
+  }
+
+  @Test
+  void processesAreLimitedByDefaultWhereThePidsControllerIs() {
+    assertThat(LxcConfig.render(spec().build(), V1)).contains("lxc.cgroup.pids.max = 1024\n");
+    assertThat(LxcConfig.render(spec().pids(50L).build(), V2)).contains("lxc.cgroup2.pids.max = 50\n");
+    Cgroups hybrid = new Cgroups(Cgroups.Version.V1, true, true, List.of(), Cgroups.Version.V2, Cgroups.Version.V1);
+    assertThat(LxcConfig.render(spec().build(), hybrid)).contains("lxc.cgroup2.pids.max = 1024\n");
+    assertThat(LxcConfig.render(spec().pids(null).build(), V1)).doesNotContain("pids.max");
+    Cgroups none = new Cgroups(Cgroups.Version.V1, true, true, List.of(), null, null);
+    assertThatThrownBy(() -> LxcConfig.render(spec().build(), none)).hasMessageContaining("no pids cgroup controller");
+  }
+
+  @Test
+  void cpuSharesBecomeAWeightOnV2() {
+    assertThat(LxcConfig.render(spec().cpuShares(512).build(), V1)).contains("lxc.cgroup.cpu.shares = 512\n");
+    assertThat(LxcConfig.render(spec().cpuShares(262144).build(), V2)).contains("lxc.cgroup2.cpu.weight = 10000\n");
+    assertThat(LxcConfig.cpuWeight(2)).isEqualTo(1);
+    assertThat(LxcConfig.render(spec().build(), V1)).doesNotContain("cpu.shares");
+  }
+
+  @Test
+  void writableBindMountsAreRemountedNosuidByAHookAndReadOnlyOnesNeedNone() {
+    String one = LxcConfig.render(spec().mount(ContainerSpec.Mount.bind(Path.of("/apps/procs/p/app"), "/app", false))
+        .mount(ContainerSpec.Mount.bindFile(Path.of("/etc/hosts"), "/etc/hosts", true, true)).build(), V1);
+    assertThat(one).contains("lxc.hook.mount = /bin/mount -o remount,bind,nosuid,nodev \"$LXC_ROOTFS_MOUNT\"/'app' #\n");
+    String two = LxcConfig.render(spec().mount(ContainerSpec.Mount.bind(Path.of("/a"), "/app", false))
+        .mount(ContainerSpec.Mount.bind(Path.of("/b"), "/it's", false)).build(), V1);
+    assertThat(two).contains("lxc.hook.mount = /bin/sh -c 'for t; do /bin/mount -o remount,bind,nosuid,nodev"
+        + " \"$LXC_ROOTFS_MOUNT/$t\" || exit; done' vr-remount 'app' 'it'\\''s' #\n");
+    String none = LxcConfig.render(spec().mount(ContainerSpec.Mount.bind(Path.of("/a"), "/app", true)).build(), V1);
+    assertThat(none).doesNotContain("lxc.hook");
   }
 }
