@@ -177,7 +177,11 @@ public final class Lxc {
 
   /**
    * Kills every process of the container {@code name} (found through its cgroups, so this works when the
-   * monitor is gone) and removes its cgroups. Quiet when there is nothing.
+   * monitor is gone) and removes its cgroups. Quiet when there is nothing. The container's init goes first:
+   * the kernel then kills everything in its pid namespace at once, and LXC's monitor, seeing its container
+   * end, exits by itself. Only what is left a moment later is killed one by one. (Killing all in
+   * cgroup.procs order let a shell inside outlive its child and report "Killed", and a monitor killed by
+   * a signal made the launcher's shell report it too: a timed-out uptest's output depended on the order.)
    */
   public void stop(String name) {
     List<Path> dirs = cgroupDirs(name);
@@ -185,14 +189,19 @@ public final class Lxc {
       return;
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      List<Long> pids = new ArrayList<>();
-      for (Path d : dirs) {
-        pids.addAll(procs(d));
-      }
-      if (pids.isEmpty()) {
+    List<Long> pids = procs(dirs);
+    for (long pid : pids) {
+      if (isNamespaceInit(pid)) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        do {
+          sleep(10);
+          pids = procs(dirs);
+        } while (!pids.isEmpty() && System.nanoTime() < grace);
         break;
       }
+    }
+    while (!pids.isEmpty()) {
       if (System.nanoTime() > deadline) {
         throw new VrException("could not kill the processes of container " + name + ": " + pids);
       }
@@ -200,6 +209,7 @@ public final class Lxc {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       }
       sleep(20);
+      pids = procs(dirs);
     }
     for (Path d : dirs) {
       removeCgroup(d, deadline);
@@ -269,6 +279,29 @@ public final class Lxc {
   }
 
   /** Pids in a cgroup and its children. */
+  /** Whether {@code pid} is pid 1 of a pid namespace below ours (its last NSpid is 1). */
+  static boolean isNamespaceInit(long pid) {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (l.startsWith("NSpid:")) {
+          String[] f = l.substring(6).strip().split("\\s+");
+          return f.length > 1 && f[f.length - 1].equals("1");
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // gone meanwhile
+    }
+    return false;
+  }
+
+  private static List<Long> procs(List<Path> cgroups) {
+    List<Long> pids = new ArrayList<>();
+    for (Path d : cgroups) {
+      pids.addAll(procs(d));
+    }
+    return pids;
+  }
+
   private static List<Long> procs(Path cgroup) {
     List<Long> pids = new ArrayList<>();
     try (Stream<Path> s = Files.walk(cgroup)) {
