@@ -59,7 +59,7 @@ public final class PoolCommand implements Callable<Integer> {
       try {
         out.add(Node.parse(a));
       } catch (IllegalArgumentException e) {
-        throw new InputException("bad node '" + a + "': " + e.getMessage());
+        throw new InputException("bad node " + InputException.quote(a) + ": " + e.getMessage());
       }
     }
     return out;

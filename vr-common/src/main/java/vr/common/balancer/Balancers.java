@@ -104,7 +104,7 @@ public final class Balancers {
     try {
       cls = Class.forName(className);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw c.error("BACKEND", "'" + className + "' is not a known backend (" + String.join(", ", BACKENDS.keySet().stream()
+      throw c.error("BACKEND", InputException.quote(className) + " is not a known backend (" + String.join(", ", BACKENDS.keySet().stream()
           .filter(k -> !k.contains(".")).toList()) + ") nor a class on the class path");
     }
     if (!Balancer.class.isAssignableFrom(cls)) {
@@ -129,7 +129,7 @@ public final class Balancers {
   public Balancer get(String name) {
     Balancer b = byName.get(name);
     if (b == null) {
-      throw InputException.at(file, 0, "no balancer named '" + name + "'; configured: " + String.join(", ", byName.keySet()));
+      throw InputException.at(file, 0, "no balancer named " + InputException.quote(name) + "; configured: " + String.join(", ", byName.keySet()));
     }
     return b;
   }

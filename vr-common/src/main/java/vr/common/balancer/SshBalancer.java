@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vr.common.InputException;
 import vr.common.VrException;
 import vr.common.model.Node;
 import vr.common.ssh.Ssh;
@@ -64,14 +65,14 @@ public abstract class SshBalancer implements Balancer {
       }
       if (portText != null) {
         if (!portText.matches("[0-9]{1,5}")) {
-          throw c.error("hosts", "entry '" + h + "' must be host or host:port");
+          throw c.error("hosts", "entry " + InputException.quote(h) + " must be host or host:port");
         }
         port = Integer.parseInt(portText);
       }
       try {
         ts.add(new SshTarget(host, port, user, password, keyFile, knownHosts, acceptUnknown, timeout));
       } catch (IllegalArgumentException e) {
-        throw c.error("hosts", "entry '" + h + "': " + e.getMessage());
+        throw c.error("hosts", "entry " + InputException.quote(h) + ": " + e.getMessage());
       }
     }
     this.hosts = List.copyOf(ts);

@@ -57,7 +57,7 @@ public final class Downloads {
     String md5 = null;
     if (md5OrNull != null && !md5OrNull.isBlank()) {
       if (!MD5.matcher(md5OrNull.strip()).matches()) {
-        throw new InputException("md5 '" + md5OrNull + "' is not 32 hexadecimal digits");
+        throw new InputException("md5 " + InputException.quote(md5OrNull) + " is not 32 hexadecimal digits");
       }
       md5 = md5OrNull.strip().toLowerCase(Locale.ROOT);
     }
@@ -106,10 +106,10 @@ public final class Downloads {
           return new Source(s, null, Path.of(new URI(s)));
         }
       } catch (URISyntaxException | IllegalArgumentException e) {
-        throw new InputException("malformed URL '" + s + "': " + e.getMessage());
+        throw new InputException("malformed URL " + InputException.quote(s) + ": " + e.getMessage());
       }
       if (s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-        throw new InputException("unsupported URL scheme in '" + s + "' (use http://, https://, file:// or a path)");
+        throw new InputException("unsupported URL scheme in " + InputException.quote(s) + " (use http://, https://, file:// or a path)");
       }
       return new Source(s, null, Path.of(s));
     }
@@ -188,7 +188,7 @@ public final class Downloads {
       Thread.currentThread().interrupt();
       throw new VrException("interrupted while downloading " + source.text(), e);
     } catch (IllegalArgumentException e) {
-      throw new InputException("malformed URL '" + source.text() + "': " + e.getMessage());
+      throw new InputException("malformed URL " + InputException.quote(source.text()) + ": " + e.getMessage());
     }
     if (resp.statusCode() != 200) {
       resp.body().close();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import vr.common.InputException;
 import vr.common.yaml.Yaml;
 import vr.common.yaml.YamlMap;
 
@@ -36,7 +37,7 @@ public record ImageData(
     if (rawEnv != null) {
       for (Map.Entry<String, Object> e : rawEnv.entrySet()) {
         if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          throw y.error("env", "has a bad variable name '" + e.getKey() + "'");
+          throw y.error("env", "has a bad variable name " + InputException.quote(e.getKey()));
         }
         if (e.getValue() instanceof Map || e.getValue() instanceof java.util.List) {
           throw y.error("env", "value of " + e.getKey() + " must be a string");
@@ -48,6 +49,10 @@ public record ImageData(
       String v = y.requireString(k);
       if (!v.matches("[A-Za-z0-9_.]+")) {
         throw y.error(k, "may contain only letters, digits, '_' and '.'");
+      }
+      String problem = Names.fileNameProblem(v);
+      if (problem != null) {
+        throw y.error(k, problem + ", not " + InputException.quote(v));
       }
     }
     BuildData.checkMd5(y, "base_image_md5", y.string("base_image_md5"));

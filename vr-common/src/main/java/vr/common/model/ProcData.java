@@ -74,6 +74,13 @@ public record ProcData(
     if (procName == null && cmd == null) {
       throw InputException.at(y.file(), y.lineOf("proc_name"), "proc_name: a proc needs proc_name or cmd");
     }
+    String imageName = y.string("image_name");
+    if (imageName != null) {
+      String problem = Names.fileNameProblem(imageName);
+      if (problem != null) {
+        throw y.error("image_name", problem + ", not " + InputException.quote(imageName));
+      }
+    }
     Map<String, Object> extra = new LinkedHashMap<>();
     for (String k : y.keys()) {
       if (!KEYS.contains(k)) {
@@ -101,7 +108,7 @@ public record ProcData(
         y.string("build_url"),
         y.string("build_md5"),
         y.string("image_url"),
-        y.string("image_name"),
+        imageName,
         y.string("image_md5"),
         volumes(y),
         sizeString(y, "mem_limit"),

@@ -115,4 +115,29 @@ class ProcDataTest {
     Path f = write("proc.yaml", "cmd: x\nvolumes: [[relative, /data]]\n");
     assertThatThrownBy(() -> ProcData.load(f)).hasMessageContaining("line 2: volumes paths must be absolute");
   }
+
+  @Test
+  void imageNameOfOnlyDotsIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nimage_url: http://example.invalid/s.tar.gz\nimage_name: '.'\n");
+    assertThatThrownBy(() -> ProcData.load(f)).isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 3: image_name must not be only dots, not '.'");
+    Path g = write("proc2.yaml", "cmd: x\nimage_name: '..'\n");
+    assertThatThrownBy(() -> ProcData.load(g)).hasMessage("proc2.yaml line 2: image_name must not be only dots, not '..'");
+  }
+
+  @Test
+  void imageNameWithASlashIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nimage_name: a/../../etc\n");
+    assertThatThrownBy(() -> ProcData.load(f)).hasMessage("proc.yaml line 2: image_name must not contain '/', not 'a/../../etc'");
+  }
+
+  @Test
+  void aHugeProcNameIsRefusedWithoutRepeatingIt() throws Exception {
+    String huge = "w".repeat(100_000);
+    Path f = write("proc.yaml", "app_name: app\nproc_name: " + huge + "\nport: 5000\n");
+    ProcData p = ProcData.load(f);
+    assertThatThrownBy(p::name).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("proc_name '" + "w".repeat(60) + "…' (100000 chars) makes the proc name 100012 bytes long;"
+            + " a file name may have at most 255");
+  }
 }
