@@ -52,6 +52,8 @@ final class Loader {
   /** Characters of the scalars read so far, aliases expanded, plus one per node. */
   private long expanded;
   private int depth;
+  /** The text of the integer that {@link #value} last returned, else null: see {@link YamlMap#integer}. */
+  private String integerText;
 
   Loader(Parser parser, Path file) {
     this.parser = parser;
@@ -81,6 +83,7 @@ final class Loader {
     enter(start);
     Map<String, Object> values = new LinkedHashMap<>();
     Map<String, Integer> lines = new LinkedHashMap<>();
+    Map<String, String> integerTexts = null;
     while (!parser.checkEvent(Event.ID.MappingEnd)) {
       Event k = parser.peekEvent();
       String key = key();
@@ -89,10 +92,16 @@ final class Loader {
       }
       lines.put(key, line(k));
       values.put(key, value(key));
+      if (integerText != null) {
+        if (integerTexts == null) {
+          integerTexts = new HashMap<>();
+        }
+        integerTexts.put(key, integerText);
+      }
     }
     parser.getEvent();
     depth--;
-    return new YamlMap(file, line(start), values, lines);
+    return new YamlMap(file, line(start), values, lines, integerTexts == null ? Map.of() : integerTexts);
   }
 
   private List<Object> sequence(String key) {
@@ -129,10 +138,15 @@ final class Loader {
   }
 
   private Object value(String key) {
+    integerText = null;
     Event e = parser.peekEvent();
     if (e instanceof AliasEvent a) {
       parser.getEvent();
-      return alias(a);
+      Object v = alias(a);
+      if (v instanceof Number && !(v instanceof Double)) {
+        integerText = scalarAnchors.get(a.getAnchor());
+      }
+      return v;
     }
     long before = expanded;
     if (parser.checkEvent(Event.ID.MappingStart)) {
@@ -165,6 +179,9 @@ final class Loader {
     }
     ScalarEvent s = (ScalarEvent) parser.getEvent();
     Object v = scalar(s, key);
+    if (v instanceof Number && !(v instanceof Double)) {
+      integerText = s.getValue();
+    }
     expanded += s.getValue().length() + 1;
     if (s.getAnchor() != null) {
       anchors.put(s.getAnchor(), v);

@@ -140,4 +140,27 @@ class ProcDataTest {
         .hasMessage("proc_name '" + "w".repeat(60) + "…' (100000 chars) makes the proc name 100012 bytes long;"
             + " a file name may have at most 255");
   }
+
+  @Test
+  void aQuotedPortIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nport: \"80\"\n");
+    assertThatThrownBy(() -> ProcData.load(f)).isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 2: port must be an integer, not a string; write it without quotes: port: 80");
+  }
+
+  @Test
+  void aPortInHexOctalOrWithUnderscoresIsRefused() throws Exception {
+    for (String port : new String[] {"0x50", "0120", "8_0", "1:20", "+80", "0b1010000"}) {
+      Path f = write("proc.yaml", "cmd: x\nport: " + port + "\n");
+      assertThatThrownBy(() -> ProcData.load(f)).as(port).isInstanceOf(InputException.class)
+          .hasMessage("proc.yaml line 2: port must be a plain decimal integer, not '" + port + "'");
+    }
+  }
+
+  @Test
+  void aDecimalPortIsRead() throws Exception {
+    assertThat(ProcData.load(write("proc.yaml", "cmd: x\nport: 5003\n")).port()).isEqualTo(5003);
+    assertThat(ProcData.load(write("proc.yaml", "cmd: x\nport: 0\n")).port()).isZero();
+    assertThat(ProcData.load(write("proc.yaml", "cmd: x\np: &p 5003\nport: *p\n")).port()).isEqualTo(5003);
+  }
 }
