@@ -128,11 +128,24 @@ public record ProcData(
         throw y.error("volumes", "must be a list of [host path, container path] pairs");
       }
       if (!a.startsWith("/") || !b.startsWith("/")) {
-        throw y.error("volumes", "paths must be absolute: " + a + " -> " + b);
+        throw y.error("volumes", "paths must be absolute: " + InputException.quote(a) + " -> " + InputException.quote(b));
+      }
+      if (hasDotDot(a) || hasDotDot(b)) {
+        throw y.error("volumes", "paths must not contain '..': " + InputException.quote(a) + " -> " + InputException.quote(b));
       }
       out.add(new Volume(a, b));
     }
     return out;
+  }
+
+  /** Whether a {@code ..} component climbs out of where the path seems to point (docs/volumes.md forbids it). */
+  private static boolean hasDotDot(String path) {
+    for (String part : path.split("/")) {
+      if (part.equals("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Memory sizes may be written as a number of bytes or as a string such as {@code 256M}. */

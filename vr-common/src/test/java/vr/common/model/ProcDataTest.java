@@ -163,4 +163,23 @@ class ProcDataTest {
     assertThat(ProcData.load(write("proc.yaml", "cmd: x\nport: 0\n")).port()).isZero();
     assertThat(ProcData.load(write("proc.yaml", "cmd: x\np: &p 5003\nport: *p\n")).port()).isEqualTo(5003);
   }
+
+  @Test
+  void aVolumeHostPathWithDotDotIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nvolumes:\n- [/srv/data/../../etc, /data]\n");
+    assertThatThrownBy(() -> ProcData.load(f)).isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 2: volumes paths must not contain '..': '/srv/data/../../etc' -> '/data'");
+  }
+
+  @Test
+  void aVolumeContainerPathWithDotDotIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nvolumes: [[/srv/data, /data/..]]\n");
+    assertThatThrownBy(() -> ProcData.load(f)).hasMessage("proc.yaml line 2: volumes paths must not contain '..': '/srv/data' -> '/data/..'");
+  }
+
+  @Test
+  void aVolumePathWithDotsInANameIsFine() throws Exception {
+    assertThat(ProcData.load(write("proc.yaml", "cmd: x\nvolumes: [[/srv/..data, /data..]]\n")).volumes())
+        .containsExactly(new ProcData.Volume("/srv/..data", "/data.."));
+  }
 }
