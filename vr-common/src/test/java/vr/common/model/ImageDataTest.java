@@ -42,4 +42,30 @@ class ImageDataTest {
         .hasMessage("image.yaml line 4: new_image_name is 100000 bytes long; a file name may have at most 255, not '"
             + "n".repeat(60) + "…' (100000 chars)");
   }
+
+  @Test
+  void anEnvValueWithANewlineIsRefusedWhenImageYamlLoads() {
+    assertThatThrownBy(() -> parse(BASE + "base_image_name: b\nnew_image_name: s\nenv:\n  A: \"x\\nlxc.mount.entry = / x\"\n"))
+        .isInstanceOf(InputException.class)
+        .hasMessage("image.yaml line 5: env value of A must not contain a line break or other control character:"
+            + " 'x\\nlxc.mount.entry = / x'");
+  }
+
+  @Test
+  void anEnvKeyWithANewlineIsRefused() {
+    assertThatThrownBy(() -> parse(BASE + "base_image_name: b\nnew_image_name: s\nenv: {\"A\\nB\": x}\n"))
+        .hasMessage("image.yaml line 5: env has a bad variable name 'A\\nB'");
+  }
+
+  @Test
+  void aScriptUrlWithAControlCharacterIsRefused() {
+    assertThatThrownBy(() -> parse("base_image_url: http://example.invalid/base.tar.gz\nscript_url: \"p.sh\\r\"\n"
+        + "base_image_name: b\nnew_image_name: s\n"))
+        .hasMessage("image.yaml line 2: script_url must not contain a line break or other control character: 'p.sh\\r'");
+  }
+
+  @Test
+  void anEnvValueWithATabIsKept() {
+    assertThat(parse(BASE + "base_image_name: b\nnew_image_name: s\nenv: {A: \"x\\ty\"}\n").env()).containsEntry("A", "x\ty");
+  }
 }
