@@ -104,4 +104,31 @@ class PoolCommandTest {
     assertThat(r.err()).isEqualTo("vr.cli: error: huge.yaml: is 52428800 bytes; a configuration file may have at most"
         + " 4194304 bytes (4 MiB)\n");
   }
+
+  @Test
+  void theOriginalsVarnishExampleLoadsWithOneWarningLinePerObsoleteKey() throws Exception {
+    Path f = yaml("""
+        BALANCERS:
+          default:
+            BACKEND: vr.common.balancer.dummy.DummyBalancer
+          my_varnish_balancer:
+            BACKEND: vr.common.balancer.varnish.VarnishBalancer 
+            user: some_user_with_sudo
+            password: some_password
+            include_dir: /etc/varnish/
+            reload_cmd: /etc/init.d/varnish reload
+            tmpdir: /tmp
+            hosts:
+            - cache1.mydomain.com
+            - cache2.mydomain.com
+        """);
+    Tool.Result r = Tool.capture(new VrCli(), "pool", "get", "default", "web", "--balancers", f.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).isEqualTo("""
+        vr.cli: warning: balancers.yaml line 10: tmpdir is not used by balancer my_varnish_balancer: temp files are \
+        written beside their target, so that the rename into place is atomic
+        vr.cli: warning: balancers.yaml line 9: reload_cmd is not used by balancer my_varnish_balancer: changes are \
+        compiled and switched with varnishadm vcl.load and vcl.use (set varnishadm and vcl_file instead)
+        """);
+  }
 }

@@ -45,7 +45,7 @@ public abstract class SshBalancer implements Balancer {
     boolean acceptUnknown = c.bool("accept_unknown_hosts", false);
     Duration timeout = c.seconds("connect_timeout", Duration.ofSeconds(15));
     this.lockTimeout = c.seconds("lock_timeout", Duration.ofSeconds(60));
-    c.string("tmpdir", null); // the seed's key: accepted, unused (temp files live beside their target, see RemoteFiles)
+    c.obsolete("tmpdir", "temp files are written beside their target, so that the rename into place is atomic");
     String dir = c.string("include_dir", defaultIncludeDir);
     if (!dir.startsWith("/")) {
       throw c.error("include_dir", "must be an absolute path");
