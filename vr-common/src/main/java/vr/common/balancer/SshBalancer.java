@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vr.common.InputException;
 import vr.common.VrException;
+import vr.common.model.Hosts;
 import vr.common.model.Node;
 import vr.common.ssh.Ssh;
 import vr.common.ssh.SshConnection;
@@ -38,6 +39,10 @@ public abstract class SshBalancer implements Balancer {
   protected SshBalancer(BalancerConfig c, String defaultIncludeDir) {
     this.name = c.name();
     String user = c.string("user", System.getProperty("user.name"));
+    if (user == null || !user.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")) {
+      throw c.error("user", "must be a user name (letters, digits, '_', '.' and '-', not starting with '-'), not "
+          + InputException.quote(user));
+    }
     String password = c.string("password", null);
     int sshPort = c.integer("ssh_port", 22, 1, 65535);
     var keyFile = c.path("key_file", null);
@@ -68,6 +73,13 @@ public abstract class SshBalancer implements Balancer {
           throw c.error("hosts", "entry " + InputException.quote(h) + " must be host or host:port");
         }
         port = Integer.parseInt(portText);
+        if (port < 1 || port > 65535) {
+          throw c.error("hosts", "entry " + InputException.quote(h) + ": the port must be 1-65535");
+        }
+      }
+      String problem = Hosts.problem(host);
+      if (problem != null) {
+        throw c.error("hosts", "entry " + InputException.quote(h) + ": the host " + problem);
       }
       try {
         ts.add(new SshTarget(host, port, user, password, keyFile, knownHosts, acceptUnknown, timeout));

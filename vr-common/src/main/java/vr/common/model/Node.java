@@ -5,8 +5,9 @@ import vr.common.InputException;
 /** A balancer pool member: {@code host:port}. */
 public record Node(String host, int port) implements Comparable<Node> {
   public Node {
-    if (host == null || host.isBlank() || host.contains(" ") || host.contains(";") || host.contains("\"")) {
-      throw new IllegalArgumentException("bad node host " + InputException.quote(host));
+    String problem = Hosts.problem(host);
+    if (problem != null) {
+      throw new IllegalArgumentException("node host " + InputException.quote(host) + " " + problem);
     }
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("node port must be 1-65535, not " + port);

@@ -205,4 +205,32 @@ class BalancersTest {
       assertThatThrownBy(() -> b.addNodes(bad, List.of())).as(bad).isInstanceOf(InputException.class).hasMessageContaining("is not valid");
     }
   }
+
+  @Test
+  void aHostThatIsNotAHostNameOrAddressIsRefusedWhenTheFileLoads() {
+    for (String bad : new String[] {"'lb 1'", "'-oProxyCommand=touch /tmp/x'", "'lb1;reboot'", "'$(id)'", "\"lb1\\tx\""}) {
+      assertThatThrownBy(() -> parse("BALANCERS:\n  web:\n    BACKEND: nginx\n    hosts: [" + bad + "]\n")).as(bad)
+          .isInstanceOf(InputException.class).hasMessageStartingWith("balancers.yaml line 4: hosts entry ");
+    }
+  }
+
+  @Test
+  void aHostPortOutOfRangeIsRefusedWhenTheFileLoads() {
+    assertThatThrownBy(() -> parse("BALANCERS:\n  web:\n    BACKEND: haproxy\n    hosts: ['lb1:70000']\n"))
+        .isInstanceOf(InputException.class).hasMessage("balancers.yaml line 4: hosts entry 'lb1:70000': the port must be 1-65535");
+    assertThatThrownBy(() -> parse("BALANCERS:\n  web:\n    BACKEND: nginx\n    ssh_port: 0\n"))
+        .hasMessage("balancers.yaml line 4: ssh_port must be between 1 and 65535");
+  }
+
+  @Test
+  void aUserThatCouldBeAnOptionIsRefused() {
+    assertThatThrownBy(() -> parse("BALANCERS:\n  web:\n    BACKEND: varnish\n    user: '-oProxyCommand=x'\n"))
+        .isInstanceOf(InputException.class).hasMessageStartingWith("balancers.yaml line 4: user must be a user name");
+  }
+
+  @Test
+  void goodHostsStillLoad() {
+    assertThat(parse("BALANCERS:\n  web:\n    BACKEND: nginx\n    hosts: [lb1, 'lb2.example.com:2222', '[::1]:22', 10.0.0.1]\n")
+        .get("web")).isInstanceOf(NginxBalancer.class);
+  }
 }
