@@ -161,6 +161,7 @@ final class Loader {
         anchors.put(anchor, nested);
         anchorSizes.put(anchor, expanded - before);
       }
+      integerText = null; // the last value inside set it
       return nested;
     }
     if (parser.checkEvent(Event.ID.SequenceStart)) {
@@ -175,6 +176,7 @@ final class Loader {
         anchors.put(anchor, list);
         anchorSizes.put(anchor, expanded - before);
       }
+      integerText = null;
       return list;
     }
     ScalarEvent s = (ScalarEvent) parser.getEvent();
