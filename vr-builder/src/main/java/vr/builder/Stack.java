@@ -6,6 +6,7 @@ import java.util.Map;
 import vr.common.InputException;
 import vr.common.fs.VrPaths;
 import vr.common.model.BuildData;
+import vr.common.model.Names;
 import vr.common.yaml.Yaml;
 import vr.common.yaml.YamlMap;
 
@@ -44,7 +45,11 @@ public record Stack(String url, String name, String md5) {
       if (md5 != null && !md5.matches("[0-9a-fA-F]{32}")) {
         throw new InputException("VBUILD_DEFAULT_IMAGE_MD5 must be 32 hex digits");
       }
-      return new Stack(url, nameOrDerived(blankToNull(env.get("VBUILD_DEFAULT_IMAGE_NAME")), url), md5);
+      String name = blankToNull(env.get("VBUILD_DEFAULT_IMAGE_NAME"));
+      if (name != null && Names.fileNameProblem(name) != null) {
+        throw new InputException("VBUILD_DEFAULT_IMAGE_NAME " + Names.fileNameProblem(name) + ", not " + InputException.quote(name));
+      }
+      return new Stack(url, nameOrDerived(name, url), md5);
     }
     if (config == null || !Files.exists(config)) {
       return null;
@@ -61,6 +66,9 @@ public record Stack(String url, String name, String md5) {
     String name = y.string("image_name");
     if (name != null && !name.matches("[A-Za-z0-9_.]+")) {
       throw y.error("image_name", "may contain only letters, digits, '_' and '.'");
+    }
+    if (name != null && Names.fileNameProblem(name) != null) {
+      throw y.error("image_name", Names.fileNameProblem(name) + ", not " + InputException.quote(name));
     }
     return new Stack(u, nameOrDerived(name, u), md5);
   }

@@ -49,7 +49,12 @@ public final class PoolCommand implements Callable<Integer> {
       if (file == null) {
         throw new ParameterException(spec.commandLine(), "--balancers <file.yaml> is required (or set VR_BALANCERS)");
       }
-      return Balancers.load(file).get(balancer);
+      Balancers all = Balancers.load(file);
+      PrintWriter err = spec.commandLine().getErr();
+      for (String w : all.warnings()) {
+        err.println("vr.cli: warning: " + w);
+      }
+      return all.get(balancer);
     }
   }
 
@@ -59,7 +64,7 @@ public final class PoolCommand implements Callable<Integer> {
       try {
         out.add(Node.parse(a));
       } catch (IllegalArgumentException e) {
-        throw new InputException("bad node '" + a + "': " + e.getMessage());
+        throw new InputException("bad node " + InputException.quote(a) + ": " + e.getMessage());
       }
     }
     return out;

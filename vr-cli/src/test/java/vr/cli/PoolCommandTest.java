@@ -1,9 +1,11 @@
 package vr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vr.common.cli.Tool;
@@ -72,5 +74,61 @@ class PoolCommandTest {
     Tool.Result missing = Tool.capture(new VrCli(), "pool", "get", "lb", "web", "--balancers", tmp.resolve("none.yaml").toString());
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).isEqualTo("vr.cli: error: none.yaml: no such file\n");
+  }
+
+  @Test
+  void aDeviceAsTheBalancersFileIsOneLineExitTwo() {
+    Tool.Result r = Tool.capture(new VrCli(), "pool", "get", "mem", "web", "--balancers", "/dev/zero");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("vr.cli: error: zero: is a FIFO, socket or device; only a regular file is read\n");
+  }
+
+  @Test
+  void aFifoAsTheBalancersFileIsRefusedAtOnce() throws Exception {
+    Path fifo = tmp.resolve("fifo.yaml");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Tool.Result r = assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> Tool.capture(new VrCli(), "pool", "get", "mem", "web", "--balancers", fifo.toString()));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("vr.cli: error: fifo.yaml: is a FIFO, socket or device; only a regular file is read\n");
+  }
+
+  @Test
+  void aBalancersFileOverTheSizeLimitIsOneLineExitTwo() throws Exception {
+    Path f = tmp.resolve("huge.yaml");
+    try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      r.setLength(50L << 20);
+    }
+    Tool.Result r = Tool.capture(new VrCli(), "pool", "get", "mem", "web", "--balancers", f.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("vr.cli: error: huge.yaml: is 52428800 bytes; a configuration file may have at most"
+        + " 4194304 bytes (4 MiB)\n");
+  }
+
+  @Test
+  void theOriginalsVarnishExampleLoadsWithOneWarningLinePerObsoleteKey() throws Exception {
+    Path f = yaml("""
+        BALANCERS:
+          default:
+            BACKEND: vr.common.balancer.dummy.DummyBalancer
+          my_varnish_balancer:
+            BACKEND: vr.common.balancer.varnish.VarnishBalancer 
+            user: some_user_with_sudo
+            password: some_password
+            include_dir: /etc/varnish/
+            reload_cmd: /etc/init.d/varnish reload
+            tmpdir: /tmp
+            hosts:
+            - cache1.mydomain.com
+            - cache2.mydomain.com
+        """);
+    Tool.Result r = Tool.capture(new VrCli(), "pool", "get", "default", "web", "--balancers", f.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).isEqualTo("""
+        vr.cli: warning: balancers.yaml line 10: tmpdir is not used by balancer my_varnish_balancer: temp files are \
+        written beside their target, so that the rename into place is atomic
+        vr.cli: warning: balancers.yaml line 9: reload_cmd is not used by balancer my_varnish_balancer: changes are \
+        compiled and switched with varnishadm vcl.load and vcl.use (set varnishadm and vcl_file instead)
+        """);
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import vr.common.InputException;
 import vr.common.fs.VrPaths;
 import vr.common.model.ImageData;
 import vr.common.yaml.Yaml;
@@ -41,7 +42,7 @@ public record ImageJob(ImageData data, Path file, String baseSource, String scri
     String script = resolve(y, "script_url", d.scriptUrl(), dir, false);
     String scriptName = VrPaths.basename(d.scriptUrl());
     if (scriptName.isEmpty() || scriptName.equals(".") || scriptName.equals("..")) {
-      throw y.error("script_url", "must name a file, not '" + d.scriptUrl() + "'");
+      throw y.error("script_url", "must name a file, not " + InputException.quote(d.scriptUrl()));
     }
     return new ImageJob(d, file, base, script);
   }

@@ -101,4 +101,19 @@ class ImageJobTest {
         "base_image_url: b.tar.gz\nbase_image_name: b\nnew_image_name: ../evil\nscript_url: p.sh\n")))
         .isInstanceOf(InputException.class).hasMessageContaining("line 3: new_image_name");
   }
+
+  @Test
+  void anEnvValueWithANewlineIsRefusedBeforeAnythingIsFetched() throws IOException {
+    files("stack/provision.sh");
+    Path f = yaml("""
+        base_image_url: http://127.0.0.1:1/busybox.tar.gz
+        base_image_name: busybox
+        new_image_name: mystack
+        script_url: provision.sh
+        env:
+          A: "one\\ntwo"
+        """);
+    assertThatThrownBy(() -> ImageJob.load(f)).isInstanceOf(InputException.class)
+        .hasMessage("image.yaml line 5: env value of A must not contain a line break or other control character: 'one\\ntwo'");
+  }
 }

@@ -11,6 +11,7 @@ import vr.common.container.ContainerSpec;
 import vr.common.container.MemorySize;
 import vr.common.fs.Owner;
 import vr.common.fs.VrPaths;
+import vr.common.model.Names;
 import vr.common.model.ProcData;
 import vr.common.model.ProcName;
 import vr.common.yaml.YamlMap;
@@ -83,8 +84,12 @@ public record ProcPlan(ProcData proc, ProcName name, int port, Owner owner, Stri
     if (imageName == null) {
       throw where.error("image_url", "is missing: a proc needs a stack image (image_url and image_name)");
     }
-    if (!IMAGE_NAME.matcher(imageName).matches() || imageName.equals("..")) {
-      throw where.error("image_name", "'" + imageName + "' is not a plain file name");
+    String imageProblem = Names.fileNameProblem(imageName);
+    if (imageProblem != null) {
+      throw where.error("image_name", imageProblem + ", not " + InputException.quote(imageName));
+    }
+    if (!IMAGE_NAME.matcher(imageName).matches()) {
+      throw where.error("image_name", InputException.quote(imageName) + " is not a plain file name");
     }
     if (p.imageUrl() == null && !Files.isDirectory(paths.imageContents(imageName))) {
       throw where.error("image_url", "is missing and image " + imageName + " is not on this host yet");
@@ -98,8 +103,8 @@ public record ProcPlan(ProcData proc, ProcName name, int port, Owner owner, Stri
       owner = Owner.resolve(user, p.group());
     } catch (InputException e) {
       boolean group = e.getMessage().startsWith("unknown group");
-      throw group ? where.error("group", "'" + p.group() + "' is not a group on this host")
-          : where.error("user", "'" + user + "' is not a user on this host");
+      throw group ? where.error("group", InputException.quote(p.group()) + " is not a group on this host")
+          : where.error("user", InputException.quote(user) + " is not a user on this host");
     }
     Long mem = size(where, "mem_limit", p.memLimit());
     Long memsw = size(where, "memsw_limit", p.memswLimit());
@@ -142,7 +147,7 @@ public record ProcPlan(ProcData proc, ProcName name, int port, Owner owner, Stri
 
   private static void md5(Where where, String key, String v) {
     if (v != null && !MD5.matcher(v.strip()).matches()) {
-      throw where.error(key, "must be 32 hexadecimal digits, not '" + v + "'");
+      throw where.error(key, "must be 32 hexadecimal digits, not " + InputException.quote(v));
     }
   }
 

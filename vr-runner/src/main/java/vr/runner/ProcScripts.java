@@ -80,7 +80,7 @@ public final class ProcScripts {
 
   static String value(String key, Object v, Map<String, String> hostEnv) {
     if (!Sh.isName(key)) {
-      throw new InputException("env: '" + key + "' is not a valid environment variable name");
+      throw new InputException("env: " + InputException.quote(key) + " is not a valid environment variable name");
     }
     if (v == null) {
       return "";

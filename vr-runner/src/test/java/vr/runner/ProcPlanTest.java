@@ -95,4 +95,20 @@ class ProcPlanTest {
   void imageNameDefaultsToTheTarballName() {
     assertThat(check(GOOD.replace("image_name: busybox\n", "")).imageName()).isEqualTo("busybox");
   }
+
+  @Test
+  void anImageNameOfDotsDerivedFromTheUrlIsRefused() {
+    String yaml = GOOD.replace("image_name: busybox\n", "").replace("images/busybox.tar.gz", "images/..tar.gz");
+    assertThatThrownBy(() -> check(yaml)).isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 1: image_name must not be only dots, not '.'");
+  }
+
+  @Test
+  void aHugeProcNameNamesTheKeyWithoutRepeatingTheName() {
+    String huge = "w".repeat(100_000);
+    assertThatThrownBy(() -> check(GOOD.replace("proc_name: web", "proc_name: " + huge)))
+        .isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 5: proc_name '" + "w".repeat(60) + "…' (100000 chars) makes the proc name 100026"
+            + " bytes long; a file name may have at most 255");
+  }
 }

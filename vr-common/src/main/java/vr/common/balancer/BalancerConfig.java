@@ -19,11 +19,35 @@ public final class BalancerConfig {
   private final String name;
   private final YamlMap yaml;
   private final Set<String> read = new LinkedHashSet<>();
+  private final List<String> warnings;
 
   public BalancerConfig(String name, YamlMap yaml) {
+    this(name, yaml, new ArrayList<>());
+  }
+
+  /** Settings whose {@link #warn warnings} go to {@code warnings} (shared by the members of a chain). */
+  public BalancerConfig(String name, YamlMap yaml, List<String> warnings) {
     this.name = name;
     this.yaml = yaml;
+    this.warnings = warnings;
     read.add("BACKEND");
+  }
+
+  /** The warnings so far, one line each, naming file, line and key. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * Accepts a key the original documented that no longer applies, with a warning saying what is used instead:
+   * the original's documented settings must still load (its Varnish example has {@code reload_cmd} and
+   * {@code tmpdir}), but silently ignoring them would hide that they do nothing.
+   */
+  public void obsolete(String key, String insteadWhat) {
+    read.add(key);
+    if (yaml.get(key) != null) {
+      warnings.add(yaml.error(key, "is not used by balancer " + name + ": " + insteadWhat).getMessage());
+    }
   }
 
   /** The balancer's name in {@code BALANCERS}. */

@@ -3,8 +3,10 @@ package vr.common.balancer;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -57,10 +59,17 @@ public final class Balancers {
 
   private final Path file;
   private final Map<String, Balancer> byName;
+  private final List<String> warnings;
 
-  private Balancers(Path file, Map<String, Balancer> byName) {
+  private Balancers(Path file, Map<String, Balancer> byName, List<String> warnings) {
     this.file = file;
     this.byName = Collections.unmodifiableMap(byName);
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /** One line for each setting that was accepted but does nothing (see {@link BalancerConfig#obsolete}). */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** Reads the {@code BALANCERS} mapping of {@code file}. */
@@ -75,23 +84,29 @@ public final class Balancers {
       throw InputException.at(root.file(), 0, "missing required key BALANCERS (a mapping of balancer names to settings)");
     }
     Map<String, Balancer> out = new LinkedHashMap<>();
+    List<String> warnings = new ArrayList<>();
     for (String name : all.keys()) {
       YamlMap cfg = all.child(name);
       if (cfg == null) {
         throw all.error(name, "must be a mapping with at least BACKEND");
       }
-      out.put(name, create(name, cfg));
+      out.put(name, create(name, cfg, warnings));
     }
-    return new Balancers(root.file(), out);
+    return new Balancers(root.file(), out, warnings);
   }
 
-  /** Builds one balancer from its settings (used by the chained backend for its members too). */
+  /** Builds one balancer from its settings; its warnings are dropped. */
   public static Balancer create(String name, YamlMap cfg) {
+    return create(name, cfg, new ArrayList<>());
+  }
+
+  /** Builds one balancer from its settings, adding its warnings to {@code warnings} (the chained backend's members too). */
+  public static Balancer create(String name, YamlMap cfg, List<String> warnings) {
     String backend = cfg.string("BACKEND");
     if (backend == null || backend.isBlank()) {
       throw InputException.at(cfg.file(), cfg.lineOf("BACKEND"), "balancer " + name + ": missing required key BACKEND");
     }
-    BalancerConfig c = new BalancerConfig(name, cfg);
+    BalancerConfig c = new BalancerConfig(name, cfg, warnings);
     Function<BalancerConfig, Balancer> f = BACKENDS.get(backend);
     Balancer b = f != null ? f.apply(c) : custom(backend, c);
     c.checkNoOtherKeys();
@@ -104,7 +119,7 @@ public final class Balancers {
     try {
       cls = Class.forName(className);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw c.error("BACKEND", "'" + className + "' is not a known backend (" + String.join(", ", BACKENDS.keySet().stream()
+      throw c.error("BACKEND", InputException.quote(className) + " is not a known backend (" + String.join(", ", BACKENDS.keySet().stream()
           .filter(k -> !k.contains(".")).toList()) + ") nor a class on the class path");
     }
     if (!Balancer.class.isAssignableFrom(cls)) {
@@ -129,7 +144,7 @@ public final class Balancers {
   public Balancer get(String name) {
     Balancer b = byName.get(name);
     if (b == null) {
-      throw InputException.at(file, 0, "no balancer named '" + name + "'; configured: " + String.join(", ", byName.keySet()));
+      throw InputException.at(file, 0, "no balancer named " + InputException.quote(name) + "; configured: " + String.join(", ", byName.keySet()));
     }
     return b;
   }

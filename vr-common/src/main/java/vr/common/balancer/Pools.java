@@ -17,7 +17,7 @@ public final class Pools {
   /** Returns {@code pool} or throws InputException naming what is wrong. */
   public static String checkName(String pool) {
     if (pool == null || !NAME.matcher(pool).matches()) {
-      throw new InputException("pool name '" + pool + "' is not valid: use letters, digits, '_', '.' and '-' (at most 100), not starting with '.' or '-'");
+      throw new InputException("pool name " + InputException.quote(pool) + " is not valid: use letters, digits, '_', '.' and '-' (at most 100), not starting with '.' or '-'");
     }
     return pool;
   }

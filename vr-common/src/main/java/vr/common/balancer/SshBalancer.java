@@ -12,7 +12,9 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vr.common.InputException;
 import vr.common.VrException;
+import vr.common.model.Hosts;
 import vr.common.model.Node;
 import vr.common.ssh.Ssh;
 import vr.common.ssh.SshConnection;
@@ -37,6 +39,10 @@ public abstract class SshBalancer implements Balancer {
   protected SshBalancer(BalancerConfig c, String defaultIncludeDir) {
     this.name = c.name();
     String user = c.string("user", System.getProperty("user.name"));
+    if (user == null || !user.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")) {
+      throw c.error("user", "must be a user name (letters, digits, '_', '.' and '-', not starting with '-'), not "
+          + InputException.quote(user));
+    }
     String password = c.string("password", null);
     int sshPort = c.integer("ssh_port", 22, 1, 65535);
     var keyFile = c.path("key_file", null);
@@ -44,7 +50,7 @@ public abstract class SshBalancer implements Balancer {
     boolean acceptUnknown = c.bool("accept_unknown_hosts", false);
     Duration timeout = c.seconds("connect_timeout", Duration.ofSeconds(15));
     this.lockTimeout = c.seconds("lock_timeout", Duration.ofSeconds(60));
-    c.string("tmpdir", null); // the seed's key: accepted, unused (temp files live beside their target, see RemoteFiles)
+    c.obsolete("tmpdir", "temp files are written beside their target, so that the rename into place is atomic");
     String dir = c.string("include_dir", defaultIncludeDir);
     if (!dir.startsWith("/")) {
       throw c.error("include_dir", "must be an absolute path");
@@ -64,14 +70,21 @@ public abstract class SshBalancer implements Balancer {
       }
       if (portText != null) {
         if (!portText.matches("[0-9]{1,5}")) {
-          throw c.error("hosts", "entry '" + h + "' must be host or host:port");
+          throw c.error("hosts", "entry " + InputException.quote(h) + " must be host or host:port");
         }
         port = Integer.parseInt(portText);
+        if (port < 1 || port > 65535) {
+          throw c.error("hosts", "entry " + InputException.quote(h) + ": the port must be 1-65535");
+        }
+      }
+      String problem = Hosts.problem(host);
+      if (problem != null) {
+        throw c.error("hosts", "entry " + InputException.quote(h) + ": the host " + problem);
       }
       try {
         ts.add(new SshTarget(host, port, user, password, keyFile, knownHosts, acceptUnknown, timeout));
       } catch (IllegalArgumentException e) {
-        throw c.error("hosts", "entry '" + h + "': " + e.getMessage());
+        throw c.error("hosts", "entry " + InputException.quote(h) + ": " + e.getMessage());
       }
     }
     this.hosts = List.copyOf(ts);

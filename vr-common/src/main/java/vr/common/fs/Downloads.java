@@ -12,14 +12,19 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import vr.common.InputException;
 import vr.common.VrException;
@@ -30,12 +35,17 @@ import vr.common.cli.Progress;
  * A cached file is kept when its md5 matches (or when no md5 is given) and fetched again when it does not. A
  * fresh download lands in a temp file beside the destination, is md5-checked, fsynced and renamed into place,
  * so a failed or refused download installs nothing. (The original never checked the md5 of a fresh download.)
+ *
+ * <p>A cached copy is readable by its owner only (mode 0600; owned by root when the tool runs as root, as it
+ * does): a {@code file://} build URL copied a root-only host file into a world-readable {@code builds/} file.
+ * Whoever uses a copy (extraction, the image script's install) runs as root, so nothing else needs to read it.
  */
 public final class Downloads {
   private static final Pattern MD5 = Pattern.compile("[0-9a-fA-F]{32}");
   private static final int BUFFER = 1 << 20;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private Downloads() {}
 
@@ -57,12 +67,13 @@ public final class Downloads {
     String md5 = null;
     if (md5OrNull != null && !md5OrNull.isBlank()) {
       if (!MD5.matcher(md5OrNull.strip()).matches()) {
-        throw new InputException("md5 '" + md5OrNull + "' is not 32 hexadecimal digits");
+        throw new InputException("md5 " + InputException.quote(md5OrNull) + " is not 32 hexadecimal digits");
       }
       md5 = md5OrNull.strip().toLowerCase(Locale.ROOT);
     }
     Source source = Source.parse(urlOrPath);
     if (Files.isRegularFile(dest) && (md5 == null || md5.equals(md5(dest)))) {
+      restrict(dest); // a copy an older version left readable to all
       return Outcome.CACHED;
     }
     download(source, dest, md5, progress == null ? Progress.NONE : progress);
@@ -106,10 +117,10 @@ public final class Downloads {
           return new Source(s, null, Path.of(new URI(s)));
         }
       } catch (URISyntaxException | IllegalArgumentException e) {
-        throw new InputException("malformed URL '" + s + "': " + e.getMessage());
+        throw new InputException("malformed URL " + InputException.quote(s) + ": " + e.getMessage());
       }
       if (s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-        throw new InputException("unsupported URL scheme in '" + s + "' (use http://, https://, file:// or a path)");
+        throw new InputException("unsupported URL scheme in " + InputException.quote(s) + " (use http://, https://, file:// or a path)");
       }
       return new Source(s, null, Path.of(s));
     }
@@ -126,7 +137,9 @@ public final class Downloads {
     MessageDigest digest = md5Digest();
     try {
       try (InputStream in = open(source, progress)) {
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // Created 0600, never readable by others, not even for the time of the download.
+        try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
           byte[] buf = new byte[BUFFER];
           ByteBuffer bb = ByteBuffer.wrap(buf);
           int n;
@@ -145,6 +158,7 @@ public final class Downloads {
       if (md5 != null && !md5.equals(got)) {
         throw new VrException("md5 mismatch for " + source.text() + ": expected " + md5 + ", got " + got);
       }
+      restrict(tmp);
       AtomicFiles.moveIntoPlace(tmp, dest);
     } catch (IOException e) {
       AtomicFiles.deleteQuietly(tmp);
@@ -154,6 +168,23 @@ public final class Downloads {
       throw e;
     } finally {
       progress.done();
+    }
+  }
+
+  /** Mode 0600 and, when running as root, owner root. */
+  private static void restrict(Path file) {
+    try {
+      if (!Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+        Files.setPosixFilePermissions(file, OWNER_ONLY);
+      }
+      if ("root".equals(System.getProperty("user.name"))) {
+        UserPrincipal root = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root");
+        if (!Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).equals(root)) {
+          Files.setOwner(file, root);
+        }
+      }
+    } catch (IOException e) {
+      throw new VrException("cannot make " + file + " readable by its owner only: " + AtomicFiles.reason(e), e);
     }
   }
 
@@ -188,7 +219,7 @@ public final class Downloads {
       Thread.currentThread().interrupt();
       throw new VrException("interrupted while downloading " + source.text(), e);
     } catch (IllegalArgumentException e) {
-      throw new InputException("malformed URL '" + source.text() + "': " + e.getMessage());
+      throw new InputException("malformed URL " + InputException.quote(source.text()) + ": " + e.getMessage());
     }
     if (resp.statusCode() != 200) {
       resp.body().close();

@@ -41,12 +41,12 @@ public record Owner(int uid, int gid) {
       uid = Integer.parseInt(user.strip());
       primaryGid = -1;
     } else {
-      throw new InputException("unknown user '" + user + "' (not in " + passwdFile + ")");
+      throw new InputException("unknown user " + InputException.quote(user) + " (not in " + passwdFile + ")");
     }
     int gid;
     if (group == null || group.isBlank()) {
       if (primaryGid < 0) {
-        throw new InputException("user '" + user + "' has no entry in " + passwdFile + "; give a group");
+        throw new InputException("user " + InputException.quote(user) + " has no entry in " + passwdFile + "; give a group");
       }
       gid = primaryGid;
     } else {
@@ -56,7 +56,7 @@ public record Owner(int uid, int gid) {
       } else if (group.strip().matches("\\d+")) {
         gid = Integer.parseInt(group.strip());
       } else {
-        throw new InputException("unknown group '" + group + "' (not in " + groupFile + ")");
+        throw new InputException("unknown group " + InputException.quote(group) + " (not in " + groupFile + ")");
       }
     }
     return new Owner(uid, gid);

@@ -1,6 +1,8 @@
 package vr.common.fs;
 
 import java.nio.file.Path;
+import vr.common.InputException;
+import vr.common.model.Names;
 import vr.common.model.ProcName;
 
 /**
@@ -31,7 +33,12 @@ public record VrPaths(Path root) {
     return root.resolve("releases");
   }
 
+  /** {@code images/<name>}; a name that is not one plain file name (e.g. {@code ..}) is bad input. */
   public Path image(String imageName) {
+    String problem = Names.fileNameProblem(imageName);
+    if (problem != null) {
+      throw new InputException("image name " + problem + ", not " + InputException.quote(imageName));
+    }
     return images().resolve(imageName);
   }
 

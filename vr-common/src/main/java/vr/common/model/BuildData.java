@@ -50,7 +50,7 @@ public record BuildData(
     }
     String type = y.requireString("app_repo_type");
     if (!type.equals("git") && !type.equals("hg")) {
-      throw y.error("app_repo_type", "must be git or hg, not '" + type + "'");
+      throw y.error("app_repo_type", "must be git or hg, not " + InputException.quote(type));
     }
     List<String> urls = null;
     List<Object> raw = y.list("buildpack_urls");
@@ -73,11 +73,18 @@ public record BuildData(
         extra.put(k, y.get(k));
       }
     }
+    String imageName = y.string("image_name");
+    if (imageName != null) {
+      String problem = Names.fileNameProblem(imageName);
+      if (problem != null) {
+        throw y.error("image_name", problem + ", not " + InputException.quote(imageName));
+      }
+    }
     String md5 = y.string("image_md5");
     checkMd5(y, "image_md5", md5);
     checkMd5(y, "build_md5", y.string("build_md5"));
     return new BuildData(appName, y.requireString("app_repo_url"), type, y.requireString("version"), bp, urls,
-        y.string("buildpack_version"), y.string("image_url"), y.string("image_name"), md5, y.string("build_md5"),
+        y.string("buildpack_version"), y.string("image_url"), imageName, md5, y.string("build_md5"),
         y.map("release_data"), extra);
   }
 

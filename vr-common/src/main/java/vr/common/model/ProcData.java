@@ -76,6 +76,13 @@ public record ProcData(
     if (procName == null && cmd == null) {
       throw InputException.at(y.file(), y.lineOf("proc_name"), "proc_name: a proc needs proc_name or cmd");
     }
+    String imageName = y.string("image_name");
+    if (imageName != null) {
+      String problem = Names.fileNameProblem(imageName);
+      if (problem != null) {
+        throw y.error("image_name", problem + ", not " + InputException.quote(imageName));
+      }
+    }
     Map<String, Object> extra = new LinkedHashMap<>();
     for (String k : y.keys()) {
       if (!KEYS.contains(k)) {
@@ -103,7 +110,7 @@ public record ProcData(
         y.string("build_url"),
         y.string("build_md5"),
         y.string("image_url"),
-        y.string("image_name"),
+        imageName,
         y.string("image_md5"),
         volumes(y),
         sizeString(y, "mem_limit"),
@@ -125,11 +132,24 @@ public record ProcData(
         throw y.error("volumes", "must be a list of [host path, container path] pairs");
       }
       if (!a.startsWith("/") || !b.startsWith("/")) {
-        throw y.error("volumes", "paths must be absolute: " + a + " -> " + b);
+        throw y.error("volumes", "paths must be absolute: " + InputException.quote(a) + " -> " + InputException.quote(b));
+      }
+      if (hasDotDot(a) || hasDotDot(b)) {
+        throw y.error("volumes", "paths must not contain '..': " + InputException.quote(a) + " -> " + InputException.quote(b));
       }
       out.add(new Volume(a, b));
     }
     return out;
+  }
+
+  /** Whether a {@code ..} component climbs out of where the path seems to point (docs/volumes.md forbids it). */
+  private static boolean hasDotDot(String path) {
+    for (String part : path.split("/")) {
+      if (part.equals("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Memory sizes may be written as a number of bytes or as a string such as {@code 256M}. */

@@ -2,6 +2,7 @@ package vr.common.model;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
+import vr.common.InputException;
 
 /**
  * A proc's name, {@code <app>-<version>-<config>-<hash>-<proc>-<port>}, e.g.
@@ -20,16 +21,35 @@ public record ProcName(String app, String version, String config, String hash, S
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, not " + port);
     }
+    // The parameters, not format(): a compact constructor assigns the fields only after its body.
+    int bytes = format(app, version, config, hash, proc, port).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > Names.MAX_BYTES) {
+      // Named after the longest part, which is the one to shorten; the error must not repeat the whole name.
+      String[] keys = {"app_name", "version", "config_name", "release_hash", "proc_name"};
+      String[] parts = {app, version, config, hash, proc};
+      int longest = 0;
+      for (int i = 1; i < parts.length; i++) {
+        if (n(parts[i]).length() > n(parts[longest]).length()) {
+          longest = i;
+        }
+      }
+      throw new IllegalArgumentException(keys[longest] + " " + InputException.quote(parts[longest])
+          + " makes the proc name " + bytes + " bytes long; a file name may have at most " + Names.MAX_BYTES);
+    }
   }
 
   private static void check(String key, String v) {
     if (v != null && !PART.matcher(v).matches()) {
-      throw new IllegalArgumentException(key + " '" + v + "' may not contain '-', '/' or spaces (it is part of the proc name)");
+      throw new IllegalArgumentException(key + " " + InputException.quote(v) + " may not contain '-', '/' or spaces (it is part of the proc name)");
     }
   }
 
   /** The name as supervisor, the filesystem and LXC see it. A missing part is empty. */
   public String format() {
+    return format(app, version, config, hash, proc, port);
+  }
+
+  private static String format(String app, String version, String config, String hash, String proc, int port) {
     return String.join("-", n(app), n(version), n(config), n(hash), n(proc), Integer.toString(port));
   }
 

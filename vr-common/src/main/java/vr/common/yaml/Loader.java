@@ -24,11 +24,17 @@ import vr.common.InputException;
  * the tags {@link Resolution} gives plain ones. This is SnakeYAML's Composer and SafeConstructor without
  * their cost (see Resolution); anchors and aliases work as there, with the same limits: at most
  * {@value #MAX_COLLECTION_ALIASES} aliases to collections (against "billion laughs"), nesting at most
- * {@value #MAX_DEPTH} deep, no alias to a collection from inside itself.
+ * {@value #MAX_DEPTH} deep, no alias to a collection from inside itself. And two of its own, since an alias
+ * to a scalar was not limited at all (a 1 MB scalar repeated 2,000 times by alias kept {@code vrun setup}
+ * busy for minutes writing it out): at most {@value #MAX_ALIASES} aliases in all, and what they stand for
+ * at most {@value #MAX_ALIAS_EXPANSION} characters in all, counting an alias as the characters of the
+ * scalars it repeats (with the aliases inside it expanded) plus one per node.
  */
 final class Loader {
   static final int MAX_COLLECTION_ALIASES = 50;
   static final int MAX_DEPTH = 50;
+  static final int MAX_ALIASES = 1000;
+  static final int MAX_ALIAS_EXPANSION = 1 << 20;
   private static final Set<String> COLLECTION_TAGS = Set.of(Tag.PREFIX + "map", Tag.PREFIX + "seq",
       Tag.PREFIX + "omap", Tag.PREFIX + "pairs", Tag.PREFIX + "set");
 
@@ -38,8 +44,16 @@ final class Loader {
   private final Map<String, Object> anchors = new HashMap<>();
   private final Map<String, String> scalarAnchors = new HashMap<>();
   private final Set<String> open = new HashSet<>();
+  /** What each anchored node counts for when repeated: see {@link #expanded}. */
+  private final Map<String, Long> anchorSizes = new HashMap<>();
   private int collectionAliases;
+  private int aliases;
+  private long aliasExpansion;
+  /** Characters of the scalars read so far, aliases expanded, plus one per node. */
+  private long expanded;
   private int depth;
+  /** The text of the integer that {@link #value} last returned, else null: see {@link YamlMap#integer}. */
+  private String integerText;
 
   Loader(Parser parser, Path file) {
     this.parser = parser;
@@ -69,6 +83,7 @@ final class Loader {
     enter(start);
     Map<String, Object> values = new LinkedHashMap<>();
     Map<String, Integer> lines = new LinkedHashMap<>();
+    Map<String, String> integerTexts = null;
     while (!parser.checkEvent(Event.ID.MappingEnd)) {
       Event k = parser.peekEvent();
       String key = key();
@@ -77,10 +92,16 @@ final class Loader {
       }
       lines.put(key, line(k));
       values.put(key, value(key));
+      if (integerText != null) {
+        if (integerTexts == null) {
+          integerTexts = new HashMap<>();
+        }
+        integerTexts.put(key, integerText);
+      }
     }
     parser.getEvent();
     depth--;
-    return new YamlMap(file, line(start), values, lines);
+    return new YamlMap(file, line(start), values, lines, integerTexts == null ? Map.of() : integerTexts);
   }
 
   private List<Object> sequence(String key) {
@@ -100,35 +121,47 @@ final class Loader {
     Event e = parser.peekEvent();
     if (e instanceof ScalarEvent s) {
       parser.getEvent();
+      expanded += s.getValue().length() + 1;
       if (s.getAnchor() != null) {
         anchors.put(s.getAnchor(), s.getValue());
         scalarAnchors.put(s.getAnchor(), s.getValue());
+        anchorSizes.put(s.getAnchor(), s.getValue().length() + 1L);
       }
       return s.getValue();
     }
     if (e instanceof AliasEvent a && scalarAnchors.containsKey(a.getAnchor())) {
       parser.getEvent();
+      countAlias(a);
       return scalarAnchors.get(a.getAnchor());
     }
     throw InputException.at(file, line(e), "keys must be plain strings");
   }
 
   private Object value(String key) {
+    integerText = null;
     Event e = parser.peekEvent();
     if (e instanceof AliasEvent a) {
       parser.getEvent();
-      return alias(a);
+      Object v = alias(a);
+      if (v instanceof Number && !(v instanceof Double)) {
+        integerText = scalarAnchors.get(a.getAnchor());
+      }
+      return v;
     }
+    long before = expanded;
     if (parser.checkEvent(Event.ID.MappingStart)) {
       String anchor = ((NodeEvent) e).getAnchor();
       if (anchor != null) {
         open.add(anchor);
       }
+      expanded++;
       YamlMap.Nested nested = new YamlMap.Nested(mapping());
       if (anchor != null) {
         open.remove(anchor);
         anchors.put(anchor, nested);
+        anchorSizes.put(anchor, expanded - before);
       }
+      integerText = null; // the last value inside set it
       return nested;
     }
     if (parser.checkEvent(Event.ID.SequenceStart)) {
@@ -136,18 +169,26 @@ final class Loader {
       if (anchor != null) {
         open.add(anchor);
       }
+      expanded++;
       List<Object> list = sequence(key);
       if (anchor != null) {
         open.remove(anchor);
         anchors.put(anchor, list);
+        anchorSizes.put(anchor, expanded - before);
       }
+      integerText = null;
       return list;
     }
     ScalarEvent s = (ScalarEvent) parser.getEvent();
     Object v = scalar(s, key);
+    if (v instanceof Number && !(v instanceof Double)) {
+      integerText = s.getValue();
+    }
+    expanded += s.getValue().length() + 1;
     if (s.getAnchor() != null) {
       anchors.put(s.getAnchor(), v);
       scalarAnchors.put(s.getAnchor(), s.getValue());
+      anchorSizes.put(s.getAnchor(), expanded - before);
     }
     return v;
   }
@@ -172,11 +213,26 @@ final class Loader {
     if (!anchors.containsKey(anchor)) {
       throw InputException.at(file, line(a), "malformed YAML: found undefined alias " + anchor);
     }
+    countAlias(a);
     Object v = anchors.get(anchor);
     if ((v instanceof YamlMap.Nested || v instanceof List) && ++collectionAliases > MAX_COLLECTION_ALIASES) {
       throw InputException.at(file, line(a), "malformed YAML: more than " + MAX_COLLECTION_ALIASES + " aliases to collections");
     }
     return v;
+  }
+
+  /** One more alias: counted, and what it repeats added to the expansion, each within its limit. */
+  private void countAlias(AliasEvent a) {
+    if (++aliases > MAX_ALIASES) {
+      throw InputException.at(file, line(a), "malformed YAML: more than " + MAX_ALIASES + " aliases");
+    }
+    long size = anchorSizes.getOrDefault(a.getAnchor(), 1L);
+    aliasExpansion += size;
+    expanded += size;
+    if (aliasExpansion > MAX_ALIAS_EXPANSION) {
+      throw InputException.at(file, line(a), "malformed YAML: aliases repeat more than " + MAX_ALIAS_EXPANSION
+          + " characters (1 MiB) in all");
+    }
   }
 
   /** Into a collection: its depth and its tag checked (only YAML's own collection tags are read). */

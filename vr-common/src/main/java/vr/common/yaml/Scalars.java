@@ -3,6 +3,7 @@ package vr.common.yaml;
 import java.math.BigInteger;
 import java.util.Locale;
 import org.yaml.snakeyaml.nodes.Tag;
+import vr.common.InputException;
 
 /**
  * The value of one YAML 1.1 scalar, given the tag SnakeYAML's resolver gave it: what its SafeConstructor
@@ -48,7 +49,7 @@ final class Scalars {
     return switch (text.toLowerCase(Locale.ROOT)) {
       case "yes", "true", "on" -> Boolean.TRUE;
       case "no", "false", "off" -> Boolean.FALSE;
-      default -> throw new IllegalArgumentException("'" + text + "' is not a boolean");
+      default -> throw new IllegalArgumentException(InputException.quote(text) + " is not a boolean");
     };
   }
 
@@ -81,7 +82,7 @@ final class Scalars {
         n = new BigInteger(v);
       }
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is not an integer");
+      throw new IllegalArgumentException(InputException.quote(text) + " is not an integer");
     }
     if (negative) {
       n = n.negate();
@@ -116,7 +117,7 @@ final class Scalars {
       }
       return sign * Double.parseDouble(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a number");
+      throw new IllegalArgumentException(InputException.quote(text) + " is not a number");
     }
   }
 }

@@ -1,13 +1,18 @@
 package vr.common.yaml;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,28 +33,68 @@ import vr.common.InputException;
  * default_flow_style=False)} that wrote the original's files.
  */
 public final class Yaml {
-  /** Larger files are not configuration; refuse them rather than read them. */
-  static final int MAX_CODE_POINTS = 8 * 1024 * 1024;
+  /**
+   * The largest configuration file read: 4 MiB. The largest real ones (a proc.yaml with a big env and
+   * settings, a balancers file with dozens of balancers) are tens of KB; a 50 MB proc.yaml ran the JVM out of
+   * memory. Checked before the file is read.
+   */
+  public static final int MAX_FILE_BYTES = 4 << 20;
 
   private Yaml() {}
 
-  /** Reads {@code file}, which must hold a mapping (an empty file is an empty mapping). */
+  /** Reads {@code file}, which must hold a mapping (an empty file is an empty mapping); see {@link #readText}. */
   public static YamlMap load(Path file) {
-    String text;
+    String text = readText(file);
+    return parse(text, file).withSource(text);
+  }
+
+  /**
+   * The text of a configuration file, the one way the suite reads one: only a regular file (a symlink to one is
+   * followed) of at most {@link #MAX_FILE_BYTES}, decoded as UTF-8. A FIFO hung the reader forever and
+   * {@code /dev/zero} ran it out of memory; both are refused before they are opened.
+   */
+  public static String readText(Path file) {
+    BasicFileAttributes a;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      a = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
       throw InputException.at(file, 0, "no such file");
     } catch (IOException e) {
       throw InputException.at(file, 0, "cannot read: " + e.getMessage());
     }
-    return parse(text, file).withSource(text);
+    if (!a.isRegularFile()) {
+      throw InputException.at(file, 0, (a.isDirectory() ? "is a directory" : "is a FIFO, socket or device")
+          + "; only a regular file is read");
+    }
+    if (a.size() > MAX_FILE_BYTES) {
+      throw tooLarge(file, a.size());
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1); // it may have grown since
+    } catch (IOException e) {
+      throw InputException.at(file, 0, "cannot read: " + e.getMessage());
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw tooLarge(file, bytes.length);
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw InputException.at(file, 0, "is not UTF-8 text");
+    }
+  }
+
+  private static InputException tooLarge(Path file, long size) {
+    return InputException.at(file, 0, "is " + size + " bytes; a configuration file may have at most "
+        + MAX_FILE_BYTES + " bytes (4 MiB)");
   }
 
   /** Parses {@code text}; errors name {@code file} (which may be a made-up name such as a URL). */
   public static YamlMap parse(String text, Path file) {
     LoaderOptions opts = new LoaderOptions();
-    opts.setCodePointLimit(MAX_CODE_POINTS);
+    opts.setCodePointLimit(MAX_FILE_BYTES);
     opts.setAllowDuplicateKeys(false);
     opts.setMaxAliasesForCollections(50);
     opts.setNestingDepthLimit(50);

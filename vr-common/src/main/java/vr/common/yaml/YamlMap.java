@@ -19,18 +19,21 @@ public final class YamlMap {
   private final int line;
   private final Map<String, Object> values;
   private final Map<String, Integer> lines;
+  /** How each integer value was written ({@code 80}, {@code 0x50}, ...), when read from YAML. */
+  private final Map<String, String> integerTexts;
   private String source;
 
-  YamlMap(Path file, int line, Map<String, Object> values, Map<String, Integer> lines) {
+  YamlMap(Path file, int line, Map<String, Object> values, Map<String, Integer> lines, Map<String, String> integerTexts) {
     this.file = file;
     this.line = line;
     this.values = Collections.unmodifiableMap(values);
     this.lines = lines;
+    this.integerTexts = integerTexts;
   }
 
   /** An empty mapping attributed to {@code file}. */
   public static YamlMap empty(Path file) {
-    return new YamlMap(file, 1, new LinkedHashMap<>(), new LinkedHashMap<>());
+    return new YamlMap(file, 1, new LinkedHashMap<>(), new LinkedHashMap<>(), Map.of());
   }
 
   /** The text this mapping was read from, when {@link Yaml#load} read it from a file; else null. */
@@ -98,22 +101,45 @@ public final class YamlMap {
     return s;
   }
 
-  /** An integer value, or null when absent; a string of digits is accepted. */
+  /**
+   * An integer value, or null when absent. It must be written as a plain decimal number ({@code port: 80}):
+   * a quoted {@code '80'} is a string, and the other integer forms of YAML 1.1 ({@code 0x50}, octal
+   * {@code 0120}, {@code 8_0}, base 60 {@code 1:20}) are refused, since in a port or a count they are a
+   * mistake rather than a choice (docs/file-formats.md, "YAML typing").
+   */
   public Integer integer(String key) {
     Object v = values.get(key);
     if (v == null) {
       return null;
     }
+    if (v instanceof String s && isDecimal(s.strip())) {
+      throw error(key, "must be an integer, not a string; write it without quotes: " + key + ": " + s.strip());
+    }
+    if (!(v instanceof Long || v instanceof BigInteger)) {
+      throw error(key, "must be an integer");
+    }
+    String text = integerTexts.get(key);
+    if (text != null && !isDecimal(text)) {
+      throw error(key, "must be a plain decimal integer, not " + InputException.quote(text));
+    }
     if (v instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
       return l.intValue();
     }
-    if (v instanceof String s && s.strip().matches("-?[0-9]{1,9}")) {
-      return Integer.parseInt(s.strip());
+    throw error(key, "is out of range");
+  }
+
+  /** {@code 0} or an optional {@code -} and digits not starting with 0. */
+  private static boolean isDecimal(String t) {
+    int i = t.startsWith("-") ? 1 : 0;
+    if (i >= t.length() || (t.charAt(i) == '0' && t.length() > i + 1)) {
+      return false;
     }
-    if (v instanceof BigInteger || v instanceof Long) {
-      throw error(key, "is out of range");
+    for (; i < t.length(); i++) {
+      if (t.charAt(i) < '0' || t.charAt(i) > '9') {
+        return false;
+      }
     }
-    throw error(key, "must be an integer");
+    return true;
   }
 
   /** A mapping with string keys, or null when absent. */
@@ -168,7 +194,7 @@ public final class YamlMap {
     if (m instanceof Nested n) {
       return n.yaml;
     }
-    return new YamlMap(file, fallbackLine, new LinkedHashMap<>(m), new LinkedHashMap<>());
+    return new YamlMap(file, fallbackLine, new LinkedHashMap<>(m), new LinkedHashMap<>(), Map.of());
   }
 
   /** A nested mapping's plain-map view that remembers its {@link YamlMap} (and so its key lines). */

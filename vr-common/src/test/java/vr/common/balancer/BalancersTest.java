@@ -108,9 +108,80 @@ class BalancersTest {
   }
 
   @Test
-  void varnishRefusesReloadCmdBecauseItAppliesThroughVarnishadm() {
-    assertThatThrownBy(() -> parse("BALANCERS:\n  v:\n    BACKEND: varnish\n    reload_cmd: /etc/init.d/varnish reload\n"))
-        .isInstanceOf(InputException.class).hasMessageStartingWith("balancers.yaml line 4: reload_cmd is not used by the varnish backend");
+  void varnishAcceptsReloadCmdWithAWarningSayingWhatIsUsedInstead() {
+    Balancers b = parse("BALANCERS:\n  v:\n    BACKEND: varnish\n    reload_cmd: /etc/init.d/varnish reload\n");
+    assertThat(b.get("v")).isInstanceOf(VarnishBalancer.class);
+    assertThat(b.warnings()).containsExactly("balancers.yaml line 4: reload_cmd is not used by balancer v: changes are"
+        + " compiled and switched with varnishadm vcl.load and vcl.use (set varnishadm and vcl_file instead)");
+  }
+
+  @Test
+  void tmpdirIsAcceptedWithAWarningAlsoInsideAChain() {
+    Balancers b = parse("BALANCERS:\n  c:\n    BACKEND: chained\n    BALANCERS:\n    - {BACKEND: nginx, tmpdir: /tmp}\n");
+    assertThat(b.warnings()).containsExactly("balancers.yaml line 5: tmpdir is not used by balancer c[1]: temp files are"
+        + " written beside their target, so that the rename into place is atomic");
+  }
+
+  /**
+   * Every settings example of the original's docs/balancers.rst (the Django default, nginx, Varnish,
+   * Stingray/ZXTM, several balancers; the hypothetical TightRope backend aside, whose class does not exist),
+   * as written there: each loads, and the keys that no longer apply only warn.
+   */
+  @Test
+  void everySettingsExampleOfTheOriginalsDocsLoads() {
+    Balancers b = parse("""
+        BALANCERS:
+          default:
+            BACKEND: vr.common.balancer.dummy.DummyBalancer
+          my_nginx_balancer:
+            BACKEND: vr.common.balancer.nginx.NginxBalancer 
+            user: some_user_with_sudo
+            password: some_password
+            include_dir: /etc/nginx/sites-enabled/
+            reload_cmd: /etc/init.d/nginx reload
+            tmpdir: /tmp
+            hosts:
+            - frontend1.mydomain.com
+            - frontend2.mydomain.com
+          my_varnish_balancer:
+            BACKEND: vr.common.balancer.varnish.VarnishBalancer 
+            user: some_user_with_sudo
+            password: some_password
+            include_dir: /etc/varnish/
+            reload_cmd: /etc/init.d/varnish reload
+            tmpdir: /tmp
+            hosts:
+            - cache1.mydomain.com
+            - cache2.mydomain.com
+          my_stingray_balancer:
+            BACKEND: vr.common.balancer.zxtm.ZXTMBalancer
+            URL: https://traffic.yougov.local:9090/soap
+            USER: api_user
+            PASSWORD: api_user_password
+            POOL_PREFIX: vr-
+        """);
+    assertThat(b.names()).containsExactly("default", "my_nginx_balancer", "my_varnish_balancer", "my_stingray_balancer");
+    assertThat(b.warnings()).hasSize(3).allMatch(w -> w.contains("is not used by balancer"));
+    assertThat(b.warnings().get(0)).startsWith("balancers.yaml line 10: tmpdir is not used by balancer my_nginx_balancer");
+    assertThat(b.warnings().get(1)).startsWith("balancers.yaml line 20: tmpdir is not used by balancer my_varnish_balancer");
+    assertThat(b.warnings().get(2)).startsWith("balancers.yaml line 19: reload_cmd is not used by balancer my_varnish_balancer");
+    Balancers several = parse("""
+        BALANCERS:
+          my_varnish_balancer:
+            BACKEND: vr.common.balancer.varnish.VarnishBalancer 
+            user: some_user_with_sudo
+            password: some_password
+            hosts:
+            - varnish.mydomain.com
+          my_nginx_balancer:
+            BACKEND: vr.common.balancer.nginx.NginxBalancer 
+            user: some_user_with_sudo
+            password: some_password
+            hosts:
+            - nginx.mydomain.com
+        """);
+    assertThat(several.get("my_varnish_balancer")).isInstanceOf(VarnishBalancer.class);
+    assertThat(several.warnings()).isEmpty();
   }
 
   @Test
@@ -133,5 +204,33 @@ class BalancersTest {
     for (String bad : new String[] {"../etc", "a b", "", ".hidden", "x;y", "-rf"}) {
       assertThatThrownBy(() -> b.addNodes(bad, List.of())).as(bad).isInstanceOf(InputException.class).hasMessageContaining("is not valid");
     }
+  }
+
+  @Test
+  void aHostThatIsNotAHostNameOrAddressIsRefusedWhenTheFileLoads() {
+    for (String bad : new String[] {"'lb 1'", "'-oProxyCommand=touch /tmp/x'", "'lb1;reboot'", "'$(id)'", "\"lb1\\tx\""}) {
+      assertThatThrownBy(() -> parse("BALANCERS:\n  web:\n    BACKEND: nginx\n    hosts: [" + bad + "]\n")).as(bad)
+          .isInstanceOf(InputException.class).hasMessageStartingWith("balancers.yaml line 4: hosts entry ");
+    }
+  }
+
+  @Test
+  void aHostPortOutOfRangeIsRefusedWhenTheFileLoads() {
+    assertThatThrownBy(() -> parse("BALANCERS:\n  web:\n    BACKEND: haproxy\n    hosts: ['lb1:70000']\n"))
+        .isInstanceOf(InputException.class).hasMessage("balancers.yaml line 4: hosts entry 'lb1:70000': the port must be 1-65535");
+    assertThatThrownBy(() -> parse("BALANCERS:\n  web:\n    BACKEND: nginx\n    ssh_port: 0\n"))
+        .hasMessage("balancers.yaml line 4: ssh_port must be between 1 and 65535");
+  }
+
+  @Test
+  void aUserThatCouldBeAnOptionIsRefused() {
+    assertThatThrownBy(() -> parse("BALANCERS:\n  web:\n    BACKEND: varnish\n    user: '-oProxyCommand=x'\n"))
+        .isInstanceOf(InputException.class).hasMessageStartingWith("balancers.yaml line 4: user must be a user name");
+  }
+
+  @Test
+  void goodHostsStillLoad() {
+    assertThat(parse("BALANCERS:\n  web:\n    BACKEND: nginx\n    hosts: [lb1, 'lb2.example.com:2222', '[::1]:22', 10.0.0.1]\n")
+        .get("web")).isInstanceOf(NginxBalancer.class);
   }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,5 +197,34 @@ class DownloadsTest {
     };
     Downloads.ensure(base + "/build.tar.gz", tmp.resolve("x"), null, p);
     assertThat(seen).containsExactly(BODY.length, BODY.length);
+  }
+
+  @Test
+  void aCopyOfARootOnlyFileFromAFileUrlIsReadableByItsOwnerOnly() throws Exception {
+    Path src = tmp.resolve("secret.tar.gz");
+    Files.write(src, BODY);
+    Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rw-------"));
+    Path cached = tmp.resolve("builds/app.tar.gz");
+    Downloads.ensure(src.toUri().toString(), cached, md5, Progress.NONE);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cached))).isEqualTo("rw-------");
+    assertThat(Files.getOwner(cached).getName()).isEqualTo(System.getProperty("user.name"));
+    assertThat(Files.readAllBytes(cached)).isEqualTo(BODY);
+  }
+
+  @Test
+  void aDownloadOverHttpIsReadableByItsOwnerOnly() throws Exception {
+    Path cached = tmp.resolve("images/base.tar.gz");
+    Downloads.ensure(base + "/build.tar.gz", cached, md5, Progress.NONE);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cached))).isEqualTo("rw-------");
+  }
+
+  @Test
+  void aWorldReadableCachedCopyIsRestrictedWhenKept() throws Exception {
+    Path cached = tmp.resolve("builds/app.tar.gz");
+    Files.createDirectories(cached.getParent());
+    Files.write(cached, BODY);
+    Files.setPosixFilePermissions(cached, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(Downloads.ensure(base + "/build.tar.gz", cached, md5, Progress.NONE)).isEqualTo(Downloads.Outcome.CACHED);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cached))).isEqualTo("rw-------");
   }
 }

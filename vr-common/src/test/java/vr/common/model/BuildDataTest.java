@@ -71,4 +71,11 @@ class BuildDataTest {
     Files.writeString(f, "base_image_url: /img/base.tar.gz\nbase_image_name: base\nscript_url: /s.sh\n");
     assertThatThrownBy(() -> ImageData.load(f)).hasMessage("image.yaml line 1: missing required key new_image_name");
   }
+
+  @Test
+  void imageNameOfOnlyDotsIsRefused() throws Exception {
+    Path f = write(BASE + "version: v1\nbuildpack_url: /bp/one\nimage_name: '..'\n");
+    assertThatThrownBy(() -> BuildData.load(f)).isInstanceOf(InputException.class)
+        .hasMessage("app.yaml line 6: image_name must not be only dots, not '..'");
+  }
 }

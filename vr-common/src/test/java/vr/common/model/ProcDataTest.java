@@ -115,4 +115,71 @@ class ProcDataTest {
     Path f = write("proc.yaml", "cmd: x\nvolumes: [[relative, /data]]\n");
     assertThatThrownBy(() -> ProcData.load(f)).hasMessageContaining("line 2: volumes paths must be absolute");
   }
+
+  @Test
+  void imageNameOfOnlyDotsIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nimage_url: http://example.invalid/s.tar.gz\nimage_name: '.'\n");
+    assertThatThrownBy(() -> ProcData.load(f)).isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 3: image_name must not be only dots, not '.'");
+    Path g = write("proc2.yaml", "cmd: x\nimage_name: '..'\n");
+    assertThatThrownBy(() -> ProcData.load(g)).hasMessage("proc2.yaml line 2: image_name must not be only dots, not '..'");
+  }
+
+  @Test
+  void imageNameWithASlashIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nimage_name: a/../../etc\n");
+    assertThatThrownBy(() -> ProcData.load(f)).hasMessage("proc.yaml line 2: image_name must not contain '/', not 'a/../../etc'");
+  }
+
+  @Test
+  void aHugeProcNameIsRefusedWithoutRepeatingIt() throws Exception {
+    String huge = "w".repeat(100_000);
+    Path f = write("proc.yaml", "app_name: app\nproc_name: " + huge + "\nport: 5000\n");
+    ProcData p = ProcData.load(f);
+    assertThatThrownBy(p::name).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("proc_name '" + "w".repeat(60) + "…' (100000 chars) makes the proc name 100012 bytes long;"
+            + " a file name may have at most 255");
+  }
+
+  @Test
+  void aQuotedPortIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nport: \"80\"\n");
+    assertThatThrownBy(() -> ProcData.load(f)).isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 2: port must be an integer, not a string; write it without quotes: port: 80");
+  }
+
+  @Test
+  void aPortInHexOctalOrWithUnderscoresIsRefused() throws Exception {
+    for (String port : new String[] {"0x50", "0120", "8_0", "1:20", "+80", "0b1010000"}) {
+      Path f = write("proc.yaml", "cmd: x\nport: " + port + "\n");
+      assertThatThrownBy(() -> ProcData.load(f)).as(port).isInstanceOf(InputException.class)
+          .hasMessage("proc.yaml line 2: port must be a plain decimal integer, not '" + port + "'");
+    }
+  }
+
+  @Test
+  void aDecimalPortIsRead() throws Exception {
+    assertThat(ProcData.load(write("proc.yaml", "cmd: x\nport: 5003\n")).port()).isEqualTo(5003);
+    assertThat(ProcData.load(write("proc.yaml", "cmd: x\nport: 0\n")).port()).isZero();
+    assertThat(ProcData.load(write("proc.yaml", "cmd: x\np: &p 5003\nport: *p\n")).port()).isEqualTo(5003);
+  }
+
+  @Test
+  void aVolumeHostPathWithDotDotIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nvolumes:\n- [/srv/data/../../etc, /data]\n");
+    assertThatThrownBy(() -> ProcData.load(f)).isInstanceOf(InputException.class)
+        .hasMessage("proc.yaml line 2: volumes paths must not contain '..': '/srv/data/../../etc' -> '/data'");
+  }
+
+  @Test
+  void aVolumeContainerPathWithDotDotIsRefused() throws Exception {
+    Path f = write("proc.yaml", "cmd: x\nvolumes: [[/srv/data, /data/..]]\n");
+    assertThatThrownBy(() -> ProcData.load(f)).hasMessage("proc.yaml line 2: volumes paths must not contain '..': '/srv/data' -> '/data/..'");
+  }
+
+  @Test
+  void aVolumePathWithDotsInANameIsFine() throws Exception {
+    assertThat(ProcData.load(write("proc.yaml", "cmd: x\nvolumes: [[/srv/..data, /data..]]\n")).volumes())
+        .containsExactly(new ProcData.Volume("/srv/..data", "/data.."));
+  }
 }

@@ -42,4 +42,12 @@ class ProcNameTest {
     assertThatThrownBy(() -> Node.parse("nohost")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Node.parse("h:0")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aNodeHostMustBeAHostNameOrAddress() {
+    for (String bad : new String[] {"-oProxyCommand=x:80", "a$(id):80", "a b:80", "lb1;x:80", "lb1\n:80"}) {
+      assertThatThrownBy(() -> Node.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("node host ");
+    }
+    assertThat(Node.parse("10.0.0.1:80").host()).isEqualTo("10.0.0.1");
+  }
 }

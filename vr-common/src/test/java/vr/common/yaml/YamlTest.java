@@ -63,7 +63,9 @@ class YamlTest {
       laughs.append("l").append(i).append(": &l").append(i).append(" [");
       laughs.append(("*l" + (i - 1) + ", ").repeat(9)).append("*l").append(i - 1).append("]\n");
     }
-    assertThatThrownBy(() -> Yaml.parse(laughs.toString(), F)).hasMessageContaining("more than 50 aliases to collections");
+    assertThatThrownBy(() -> Yaml.parse(laughs.toString(), F)).hasMessageContaining("aliases repeat more than 1048576 characters");
+    assertThatThrownBy(() -> Yaml.parse("l: &l [1]\nm: [" + "*l, ".repeat(50) + "*l]\n", F))
+        .hasMessageContaining("more than 50 aliases to collections");
     assertThatThrownBy(() -> Yaml.parse("a: " + "[".repeat(60) + "]".repeat(60) + "\n", F))
         .hasMessageContaining("nested more than 50 levels deep");
   }

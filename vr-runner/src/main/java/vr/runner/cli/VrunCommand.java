@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import vr.common.InputException;
 import vr.common.VrException;
 import vr.common.cli.DebugOption;
 import vr.common.cli.Progress;
@@ -125,7 +126,7 @@ public final class VrunCommand {
     List<String> argv = runner.runArgv(plan, yaml);
     for (String a : argv) {
       if (a.isEmpty() || a.indexOf('\n') >= 0 || a.indexOf('\r') >= 0) {
-        throw new VrException("cannot pass the argument '" + a + "' to the launcher");
+        throw new VrException("cannot pass the argument " + InputException.quote(a) + " to the launcher");
       }
     }
     argv.forEach(out::println);
@@ -192,7 +193,7 @@ public final class VrunCommand {
         return 60;
       }
       if (!v.strip().matches("[0-9]{1,6}")) {
-        throw new vr.common.InputException("VR_UPTEST_TIMEOUT must be a number of seconds, not '" + v + "'");
+        throw new vr.common.InputException("VR_UPTEST_TIMEOUT must be a number of seconds, not " + InputException.quote(v));
       }
       return Integer.parseInt(v.strip());
     }

@@ -29,7 +29,7 @@ public final class ChainedBalancer implements Balancer {
     }
     List<Balancer> m = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      m.add(Balancers.create(c.name() + "[" + (i + 1) + "]", list.get(i)));
+      m.add(Balancers.create(c.name() + "[" + (i + 1) + "]", list.get(i), c.warnings()));
     }
     this.members = List.copyOf(m);
   }

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import vr.common.InputException;
 import vr.common.VrException;
 import vr.common.balancer.Balancer;
 import vr.common.balancer.BalancerConfig;
 import vr.common.balancer.BalancerException;
 import vr.common.balancer.ChangeResult;
 import vr.common.balancer.Pools;
+import vr.common.model.Hosts;
 import vr.common.model.Node;
 
 /**
@@ -38,6 +40,10 @@ public final class StingrayBalancer implements Balancer {
     }
     if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
       throw c.error("URL", "must be an http(s) URL of the SOAP endpoint, e.g. https://traffic:9090/soap");
+    }
+    String hostProblem = Hosts.problem(uri.getHost());
+    if (hostProblem != null) {
+      throw c.error("URL", "has a host that " + hostProblem + ": " + InputException.quote(url));
     }
     this.soap = new PoolSoap(uri, c.string("USER", null), c.string("PASSWORD", null));
     this.host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");

@@ -48,10 +48,9 @@ public final class VarnishBalancer extends SshBalancer {
     this.poolFilePrefix = c.string("pool_file_prefix", "pool-");
     this.vclFile = c.string("vcl_file", "/etc/varnish/default.vcl");
     this.varnishadm = c.string("varnishadm", "varnishadm");
-    if (c.yaml().has("reload_cmd")) {
-      throw c.error("reload_cmd", "is not used by the varnish backend: changes are compiled and switched with varnishadm vcl.load"
-          + " and vcl.use (set varnishadm and vcl_file instead; see docs/balancers.md)");
-    }
+    // The original's documented example sets reload_cmd (/etc/init.d/varnish reload); nothing is reloaded here.
+    c.obsolete("reload_cmd", "changes are compiled and switched with varnishadm vcl.load and vcl.use"
+        + " (set varnishadm and vcl_file instead)");
   }
 
   @Override
