@@ -17,8 +17,7 @@ import vr.common.supervisor.SupervisorClient;
 
 /**
  * proc_publisher: a supervisord event listener that tells Redis what runs on this host. Configure it as
- * {@code [eventlistener:proc_publisher]} with {@code events=PROCESS_STATE,PROCESS_GROUP,TICK_60} (see
- * docs/supervisor.md). It never blocks supervisord and never makes it resend: a failed event is logged and
+ * {@link ListenerSection} shows (see docs/supervisor.md). It never blocks supervisord and never makes it resend: a failed event is logged and
  * acknowledged ({@code FAIL} would make supervisord resend it, forever when the fault is deterministic).
  */
 public final class ProcPublisher {
@@ -53,10 +52,9 @@ public final class ProcPublisher {
         out.println("A supervisord event listener: publishes proc state changes to Redis (channel proc_events)");
         out.println("and keeps the hash host_procs:<host> current. Run it from supervisord, not by hand:");
         out.println();
-        out.println("  [eventlistener:proc_publisher]");
-        out.println("  command=proc_publisher");
-        out.println("  events=PROCESS_STATE,PROCESS_GROUP,TICK_60");
-        out.println("  environment=REDIS_URL=\"redis://localhost:6379/0\",SUPERVISOR_SERVER_URL=\"http://127.0.0.1:9001\"");
+        ListenerSection.render("proc_publisher",
+            "REDIS_URL=\"redis://localhost:6379/0\",SUPERVISOR_SERVER_URL=\"http://127.0.0.1:9001\"")
+            .lines().forEach(l -> out.println("  " + l));
         out.println();
         out.println("Environment: REDIS_URL (redis://[:password@]host:port/db), HOSTNAME (default: the FQDN),");
         out.println("SUPERVISOR_SERVER_URL (http:// or unix://), SUPERVISOR_USERNAME, SUPERVISOR_PASSWORD.");

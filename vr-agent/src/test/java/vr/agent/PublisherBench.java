@@ -58,10 +58,9 @@ public final class PublisherBench {
         b.section("[program:app-v1-prod-abcdef12-web-" + (5000 + i) + "]\ncommand=sleep 100000\nautostart=true\nstartsecs=0\n");
       }
       b.section("[program:target]\ncommand=sleep 100000\nautostart=false\nstartsecs=0\n");
-      b.section("[eventlistener:proc_publisher]\ncommand=" + java + " " + String.join(" ", FLAGS) + " -jar " + jar + "\n"
-          + "events=PROCESS_STATE,PROCESS_GROUP,TICK_60\n"
-          + "environment=REDIS_URL=\"" + redis.url() + "\",HOSTNAME=\"bench-sup\",SUPERVISOR_USERNAME=\"vr\","
-          + "SUPERVISOR_PASSWORD=\"%(ENV_VR_BENCH_PW)s\"\n"
+      b.section(ListenerSection.render(java + " " + String.join(" ", FLAGS) + " -jar " + jar,
+          "REDIS_URL=\"" + redis.url() + "\",HOSTNAME=\"bench-sup\",SUPERVISOR_USERNAME=\"vr\","
+          + "SUPERVISOR_PASSWORD=\"%(ENV_VR_BENCH_PW)s\"")
           + "stderr_logfile=" + tmp.resolve("listener.err") + "\n");
       String pw = "bench" + Daemons.freePort();
       try (SupervisorDaemon sup = b.password(pw).env(Map.of("VR_BENCH_PW", pw)).start()) {
