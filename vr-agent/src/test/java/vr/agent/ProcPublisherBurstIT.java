@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +32,9 @@ import vr.common.testing.SupervisorDaemon;
  * configured as the suite writes it, all stopped together and started again with {@code supervisorctl}.
  * {@code stop all} stops the listener too, so the 400 stop events wait in supervisord's buffer while the
  * listener is down, and the 400 start events join them while its JVM starts. Every message must arrive, in
- * order and once, supervisord must never have discarded an event, and the hash must end up current. With
- * supervisord's default buffer of 10 events nearly all of them were lost.
+ * order and once, supervisord must never have discarded an event, the hash must end up current, and the
+ * listener must have served its events with far fewer snapshots than events. With supervisord's default
+ * buffer of 10 events nearly all of them were lost.
  */
 class ProcPublisherBurstIT {
   private static final int PROCS = 200;
@@ -99,6 +102,14 @@ class ProcPublisherBurstIT {
       ProcPublisherIT.await(() -> j.hlen(hashKey) == PROCS + 1
           && j.hvals(hashKey).stream().allMatch(v -> v.contains("\"statename\":\"RUNNING\"")), "the hash lists every proc RUNNING");
     }
+
+    // the first listener, stopped by "stop all", said how many snapshots its events cost
+    Matcher m = Pattern.compile("stopping: handled (\\d+) event\\(s\\) in (\\d+) batch").matcher(
+        Files.readString(tmp.resolve("publisher.err")));
+    assertThat(m.find()).as("the listener logged its count on TERM").isTrue();
+    System.out.println("first listener: " + m.group());
+    assertThat(Integer.parseInt(m.group(2))).as("snapshots for %s events", m.group(1))
+        .isLessThan(Integer.parseInt(m.group(1)) / 2);
   }
 
   private void check(Map<String, List<String>> events, List<String> expected) {
