@@ -17,8 +17,10 @@ import vr.common.supervisor.SupervisorClient;
 
 /**
  * proc_publisher: a supervisord event listener that tells Redis what runs on this host. Configure it as
- * {@link ListenerSection} shows (see docs/supervisor.md). It never blocks supervisord and never makes it resend: a failed event is logged and
- * acknowledged ({@code FAIL} would make supervisord resend it, forever when the fault is deterministic).
+ * {@link ListenerSection} shows (see docs/supervisor.md). It acknowledges each event as soon as it has queued
+ * it for the {@link EventBatcher}'s worker, so it keeps up with a burst and never makes supervisord resend: a
+ * failed event is logged, never answered {@code FAIL} (which would make supervisord resend it, forever when
+ * the fault is deterministic).
  */
 public final class ProcPublisher {
   /** Payloads we never need past this; supervisord's state and group payloads are a few hundred bytes. */
