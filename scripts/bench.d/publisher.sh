@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # proc_publisher benchmark: events/s through a real pipe into the shaded listener jar against a real
-# supervisord and Redis (baseline: the same RPC + PUBLISH + hash MULTI done in-process), the listener's RSS
+# supervisord and Redis, end to end (baseline: one RPC + PUBLISH + hash MULTI per event done in-process, the
+# listener's work per event before it coalesced), the listener's RSS
 # with the recommended JVM flags against the JVM's defaults, and the delay from a supervisord state change
 # to the Redis message (baseline: one XML-RPC round trip). Needs supervisor and redis-server (apt).
 # Usage: scripts/bench.d/publisher.sh [events] [state changes]

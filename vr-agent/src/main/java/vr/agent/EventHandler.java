@@ -1,6 +1,7 @@
 package vr.agent;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,49 +11,84 @@ import vr.common.supervisor.Proc;
 import vr.common.supervisor.ProcessInfo;
 
 /**
- * What proc_publisher does with each event, as the original: a {@code PROCESS_STATE_*} publishes the proc's
+ * What proc_publisher does with events, as the original: a {@code PROCESS_STATE_*} publishes the proc's
  * dictionary plus {@code event} on {@code proc_events}; {@code PROCESS_GROUP_REMOVED} publishes the removed
- * name, its parsed fields, {@code id}, {@code event} and {@code time}; and after every event (TICK_60
- * included) the hash {@code host_procs:<host>} is replaced with supervisord's current list, expiring in 600 s.
- * Synchronized, because the reconnect thread refreshes the hash through {@link #refresh()} too.
+ * name, its parsed fields, {@code id}, {@code event} and {@code time}; and after the events (TICK_60 included)
+ * the hash {@code host_procs:<host>} is replaced with supervisord's current list, expiring in 600 s.
+ *
+ * <p>Events come in batches ({@link EventBatcher}): whatever piled up while the previous batch was handled.
+ * One {@code getAllProcessInfo}, asked after the batch's last event arrived, gives every message of the
+ * batch its dictionary and then replaces the hash. One call per event, each listing every proc, was
+ * quadratic in a burst (200 procs restarting: 800 calls listing 200 procs each), and the listener fell
+ * behind supervisord's buffer. Synchronized, because the reconnect thread refreshes the hash through
+ * {@link #refresh()} too.
  */
 final class EventHandler {
   static final String CHANNEL = "proc_events";
 
   private final Host host;
-  private final RedisLink redis;
+  private final RedisOut redis;
 
-  EventHandler(Host host, RedisLink redis) {
+  EventHandler(Host host, RedisOut redis) {
     this.host = host;
     this.redis = redis;
   }
 
-  synchronized void handle(ListenerEvent event) {
+  /** Publishes each event's message, in order, then replaces the hash; one RPC for all of them. */
+  synchronized void handle(List<ListenerEvent> batch) {
     if (!redis.isUp()) {
-      // nothing to publish to: skip the RPC too, the snapshot after the reconnect covers this event
-      redis.countDropped();
+      // nothing to publish to: skip the RPC too, the snapshot after the reconnect covers these events
+      batch.forEach(e -> redis.countDropped());
       return;
     }
-    String name = event.eventName();
-    if (name.equals("PROCESS_GROUP_REMOVED")) {
-      redis.publish(CHANNEL, Host.toJson(groupRemoved(event)));
+    List<ProcessInfo> infos = null;
+    RuntimeException failure = null;
+    try {
+      infos = host.supervisor().getAllProcessInfo();
+    } catch (RuntimeException e) {
+      failure = e;
     }
-    List<ProcessInfo> infos = host.supervisor().getAllProcessInfo();
-    if (name.startsWith("PROCESS_STATE_")) {
-      String proc = event.payload("processname");
-      String group = event.payload("groupname");
-      ProcessInfo info = infos.stream()
-          .filter(i -> i.name().equals(proc) && (group == null || group.isEmpty() || group.equals(i.group())))
-          .findFirst().orElse(null);
-      if (info == null) {
-        Log.warn(name + " for " + proc + ", which supervisord no longer lists; not published");
-      } else {
-        Map<String, Object> m = new Proc(host, info).asMap();
-        m.put("event", name);
-        redis.publish(CHANNEL, Host.toJson(m));
+    Map<String, ProcessInfo> byName = new HashMap<>();
+    if (infos != null) {
+      for (ProcessInfo i : infos) {
+        byName.put(i.group() + ":" + i.name(), i);
+        byName.putIfAbsent(i.name(), i);
       }
     }
-    replace(infos);
+    boolean stateEvents = false;
+    for (ListenerEvent event : batch) {
+      try {
+        if (event.eventName().startsWith("PROCESS_STATE_")) {
+          stateEvents = true;
+          if (failure != null) {
+            throw failure;
+          }
+          publishState(event, byName);
+        } else if (event.eventName().equals("PROCESS_GROUP_REMOVED")) {
+          redis.publish(CHANNEL, Host.toJson(groupRemoved(event)));
+        }
+      } catch (RuntimeException e) {
+        Log.error("handling " + event.eventName() + " " + event.payloadHeaders() + " failed: " + e.getMessage());
+      }
+    }
+    if (infos != null) {
+      replace(infos);
+    } else if (!stateEvents) {
+      Log.error("refreshing " + host.cacheKey() + " after " + batch.size() + " event(s) failed: " + failure.getMessage());
+    }
+  }
+
+  private void publishState(ListenerEvent event, Map<String, ProcessInfo> byName) {
+    String proc = event.payload("processname");
+    String group = event.payload("groupname");
+    ProcessInfo info = byName.get(group == null || group.isEmpty() ? proc : group + ":" + proc);
+    if (info == null) {
+      Log.warn(event.eventName() + " for " + proc + ", which supervisord no longer lists; not published");
+      return;
+    }
+    Map<String, Object> m = new Proc(host, info).asMap();
+    m.put("event", event.eventName());
+    redis.publish(CHANNEL, Host.toJson(m));
   }
 
   /** Replaces the host's hash with supervisord's current list. */

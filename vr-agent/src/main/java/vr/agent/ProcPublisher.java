@@ -17,13 +17,23 @@ import vr.common.supervisor.SupervisorClient;
 
 /**
  * proc_publisher: a supervisord event listener that tells Redis what runs on this host. Configure it as
- * {@code [eventlistener:proc_publisher]} with {@code events=PROCESS_STATE,PROCESS_GROUP,TICK_60} (see
- * docs/supervisor.md). It never blocks supervisord and never makes it resend: a failed event is logged and
- * acknowledged ({@code FAIL} would make supervisord resend it, forever when the fault is deterministic).
+ * {@link ListenerSection} shows (see docs/supervisor.md). It acknowledges each event as soon as it has queued
+ * it for the {@link EventBatcher}'s worker, so it keeps up with a burst and never makes supervisord resend: a
+ * failed event is logged, never answered {@code FAIL} (which would make supervisord resend it, forever when
+ * the fault is deterministic).
  */
 public final class ProcPublisher {
   /** Payloads we never need past this; supervisord's state and group payloads are a few hundred bytes. */
   private static final int MAX_PAYLOAD_CHARS = 64 * 1024;
+  /**
+   * Events acknowledged but not yet handled; beyond this the protocol thread waits and supervisord buffers.
+   * A queued event is about a kilobyte of our 32 MB heap.
+   */
+  private static final int QUEUE_CAPACITY = 1024;
+  /** The most events one getAllProcessInfo serves, so the first messages of a long burst do not wait for its end. */
+  private static final int MAX_BATCH = 256;
+  /** Within supervisord's default stopwaitsecs (10 s), after which it kills us. */
+  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(8);
 
   private ProcPublisher() {}
 
@@ -53,10 +63,9 @@ public final class ProcPublisher {
         out.println("A supervisord event listener: publishes proc state changes to Redis (channel proc_events)");
         out.println("and keeps the hash host_procs:<host> current. Run it from supervisord, not by hand:");
         out.println();
-        out.println("  [eventlistener:proc_publisher]");
-        out.println("  command=proc_publisher");
-        out.println("  events=PROCESS_STATE,PROCESS_GROUP,TICK_60");
-        out.println("  environment=REDIS_URL=\"redis://localhost:6379/0\",SUPERVISOR_SERVER_URL=\"http://127.0.0.1:9001\"");
+        ListenerSection.render("proc_publisher",
+            "REDIS_URL=\"redis://localhost:6379/0\",SUPERVISOR_SERVER_URL=\"http://127.0.0.1:9001\"")
+            .lines().forEach(l -> out.println("  " + l));
         out.println();
         out.println("Environment: REDIS_URL (redis://[:password@]host:port/db), HOSTNAME (default: the FQDN),");
         out.println("SUPERVISOR_SERVER_URL (http:// or unix://), SUPERVISOR_USERNAME, SUPERVISOR_PASSWORD.");
@@ -88,24 +97,62 @@ public final class ProcPublisher {
       redis.onReconnect(handler::refresh);
       redis.start();
       Log.info("publishing proc events of host " + host.name() + " from supervisor at " + supervisor.describe());
-      EventListenerProtocol protocol = new EventListenerProtocol(in, out, MAX_PAYLOAD_CHARS);
+      EventBatcher batcher = new EventBatcher(handler::handle, QUEUE_CAPACITY, MAX_BATCH);
+      batcher.start();
+      // supervisord stops us with TERM: publish what we acknowledged before the JVM goes
+      Thread hook = new Thread(() -> drain(batcher, "stopping"), "drain-on-exit");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        return pump(new EventListenerProtocol(in, out, MAX_PAYLOAD_CHARS), batcher);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or has run
+        }
+      }
+    }
+  }
+
+  /** Reads, queues and acknowledges events until stdin closes; returns the exit code. */
+  private static int pump(EventListenerProtocol protocol, EventBatcher batcher) {
+    try {
       while (true) {
         ListenerEvent event = protocol.next();
         if (event == null) {
           Log.info("stdin closed; supervisord is stopping us");
+          drain(batcher, "stdin closed");
           return 0;
         }
-        try {
-          handler.handle(event);
-        } catch (RuntimeException e) {
-          Log.error("handling " + event.eventName() + " " + event.payloadHeaders() + " failed: " + e.getMessage());
+        if (!batcher.accept(event)) {
+          if (batcher.dead()) {
+            Log.error("exiting unacknowledged on " + event.eventName() + ": supervisord resends it to our successor");
+            return 1;
+          }
+          // shutting down: leave it unacknowledged, supervisord gives it to our successor
+          Thread.currentThread().join();
         }
         protocol.ok();
       }
     } catch (IOException e) {
       // out of step with supervisord (or it went away mid-event): exit and let it restart us cleanly
       Log.error("event protocol broken: " + e.getMessage());
+      drain(batcher, "protocol broken");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return 1;
     }
+  }
+
+  private static void drain(EventBatcher batcher, String why) {
+    try {
+      if (!batcher.close(DRAIN_LIMIT)) {
+        Log.warn(why + ": events acknowledged but not yet published after " + DRAIN_LIMIT.toSeconds() + " s; exiting");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Log.info(why + ": handled " + batcher.stats());
   }
 }

@@ -18,7 +18,7 @@ import redis.clients.jedis.util.JedisURIHelper;
  * callback so that a fresh snapshot replaces what went stale. The original died on the first
  * ConnectionError and was restarted by supervisord, losing its state and spamming the log.
  */
-final class RedisLink implements AutoCloseable {
+final class RedisLink implements RedisOut, AutoCloseable {
   private final HostAndPort address;
   private final JedisClientConfig config;
   private final String describe;
@@ -70,17 +70,20 @@ final class RedisLink implements AutoCloseable {
     }
   }
 
-  synchronized boolean isUp() {
+  @Override
+  public synchronized boolean isUp() {
     return jedis != null;
   }
 
   /** Counts an event that could not be published because Redis is away. */
-  synchronized void countDropped() {
+  @Override
+  public synchronized void countDropped() {
     dropped++;
   }
 
   /** Publishes; false (and counted) while Redis is away or when this publish found it gone. */
-  synchronized boolean publish(String channel, String message) {
+  @Override
+  public synchronized boolean publish(String channel, String message) {
     if (jedis == null) {
       dropped++;
       return false;
@@ -96,7 +99,8 @@ final class RedisLink implements AutoCloseable {
   }
 
   /** DEL + HSET + EXPIRE in one MULTI: readers see the old set or the new one, never a mix. */
-  synchronized boolean replaceHash(String key, Map<String, String> entries, Duration ttl) {
+  @Override
+  public synchronized boolean replaceHash(String key, Map<String, String> entries, Duration ttl) {
     if (jedis == null) {
       return false;
     }

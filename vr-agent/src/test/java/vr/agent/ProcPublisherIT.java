@@ -29,9 +29,9 @@ import vr.common.testing.RedisDaemon;
 import vr.common.testing.SupervisorDaemon;
 
 /**
- * proc_publisher under a real supervisord, configured as the seed's snippet shows, publishing to a real
- * Redis: what a subscriber receives for start, stop and crash, the hash and its TTL, a Redis outage, and
- * events whose handling fails.
+ * proc_publisher under a real supervisord, configured as the suite writes it ({@link ListenerSection}),
+ * publishing to a real Redis: what a subscriber receives for start, stop and crash, the hash and its TTL, a
+ * Redis outage, and events whose handling fails.
  */
 class ProcPublisherIT {
   private static final String WEB = "shop-v7-prod-0f3c9a21-web-5012";
@@ -57,14 +57,12 @@ class ProcPublisherIT {
     }
   }
 
-  /** The seed's [eventlistener] snippet, with our command line and test environment. */
+  /** The suite's [eventlistener] section, with our command line and test environment. */
   static String listenerSection(String redisUrl, String extraEnv, Path stderr) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return "[eventlistener:proc_publisher]\n"
-        + "command=" + java + " -Xmx32m -XX:+UseSerialGC -cp " + System.getProperty("java.class.path").replace("%", "%%")
-        + " vr.agent.ProcPublisher\n"
-        + "events=PROCESS_STATE,PROCESS_GROUP,TICK_60\n"
-        + "environment=REDIS_URL=\"" + redisUrl + "\",HOSTNAME=\"" + HOST + "\"" + extraEnv + "\n"
+    return ListenerSection.render(java + " -Xmx32m -XX:+UseSerialGC -cp "
+            + System.getProperty("java.class.path").replace("%", "%%") + " vr.agent.ProcPublisher",
+            "REDIS_URL=\"" + redisUrl + "\",HOSTNAME=\"" + HOST + "\"" + extraEnv)
         + "stderr_logfile=" + stderr + "\n";
   }
 

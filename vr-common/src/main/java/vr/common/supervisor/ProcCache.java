@@ -5,9 +5,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a {@link Host}'s proc list is cached between RPCs: in production the Redis hash
- * {@code host_procs:<host>} (one JSON value per proc name, supervisord's own dictionary), which
- * proc_publisher refreshes after every event. Kept as an interface so vr-common needs no Redis client.
+ * Where a {@link Host}'s proc list is cached between RPCs: meant for the Redis hash {@code host_procs:<host>}
+ * (one JSON value per proc name, supervisord's own dictionary), which proc_publisher refreshes after every
+ * batch of events (each event is a batch when they come one at a time); the suite has no Redis
+ * implementation yet. Kept as an interface so vr-common needs no Redis client.
  */
 public interface ProcCache {
 
