@@ -19,8 +19,13 @@ import vr.common.model.ProcName;
  */
 public record ProcLayout(Path dir, String containerName) {
 
+  /**
+   * The layout of proc {@code name} under {@code paths}. Its container is named after the root too: two roots
+   * on one kernel (the lab's hosts) may set up procs of the same name, and LXC's cgroups, which {@link
+   * vr.common.container.Lxc#stop} finds containers by, are the kernel's, not the root's.
+   */
   public static ProcLayout of(VrPaths paths, ProcName name) {
-    return new ProcLayout(paths.proc(name), ContainerNames.of(name.format()));
+    return new ProcLayout(paths.proc(name), ContainerNames.of(paths.rootId() + ":" + name.format()));
   }
 
   public Path app() {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vr.common.container.ContainerNames;
 import vr.common.container.Lxc;
+import vr.common.fs.VrPaths;
 import vr.common.testing.Daemons;
 import vr.common.testing.FileServer;
 import vr.common.testing.Prereqs;
@@ -118,6 +118,11 @@ class LauncherIT {
     return java;
   }
 
+  /** The container of the proc of {@code yaml}, set up under this test's root. */
+  String containerName(Path yaml) {
+    return ProcLayout.of(new VrPaths(tmp.resolve("apps")), vr.common.model.ProcData.load(yaml).name()).containerName();
+  }
+
   static String procName(Path yaml) {
     return vr.common.model.ProcData.load(yaml).name().format();
   }
@@ -141,7 +146,7 @@ class LauncherIT {
     assertThat(out.lines().toList()).contains("got-term");
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
-    assertThat(Lxc.host().running(ContainerNames.of(procName(yaml)))).isFalse();
+    assertThat(Lxc.host().running(containerName(yaml))).isFalse();
     assertThat(runCaptured("teardown", yaml.toString())).isEqualTo("0:");
   }
 
@@ -255,7 +260,7 @@ class LauncherIT {
   @Test
   void teardownStopsAnUptestTheLauncherStarted() throws Exception {
     Path yaml = setUpWithUptests("", Map.of("01_hang", "#!/bin/sh\necho started\nexec sleep 1000\n"));
-    String base = ContainerNames.of(procName(yaml));
+    String base = containerName(yaml);
     Process p = vrun("uptest", yaml.toString()).start();
     try {
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -312,7 +317,7 @@ class LauncherIT {
   @Test
   void whatAKilledLauncherWithTheSamePidLeftDoesNotLeakIntoTheNextUptest() throws Exception {
     Path yaml = setUpWithUptests("", Map.of("01_clean", "#!/bin/sh\n[ ! -e /stale ] && echo clean\n"));
-    String name = ContainerNames.of(procName(yaml)) + "-l$$.1";
+    String name = containerName(yaml) + "-l$$.1";
     // The launcher keeps this wrapper's pid (exec), so the leftovers are exactly where it will look.
     Path wrapper = tmp.resolve("wrapper");
     Files.writeString(wrapper, "#!/bin/sh\nmkdir -p " + yaml.resolveSibling("lxc") + "/" + name + " "
@@ -412,9 +417,9 @@ class LauncherIT {
   }
 
   /** No uptest container, scratch folder or cgroup is left. */
-  private static void assertNothingLeftOfUptests(Path yaml) throws IOException {
+  private void assertNothingLeftOfUptests(Path yaml) throws IOException {
     Path dir = yaml.getParent();
-    String base = ContainerNames.of(procName(yaml));
+    String base = containerName(yaml);
     assertThat(dir.resolve("scratch"))
         .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     try (Stream<Path> s = Files.list(dir.resolve("lxc"))) {
@@ -454,7 +459,7 @@ class LauncherIT {
     Daemons.awaitFile(sup.resolve("supervisord.pid"), Duration.ofSeconds(20));
     try {
       Lxc lxc = Lxc.host();
-      String cname = ContainerNames.of(name);
+      String cname = containerName(yaml);
       assertThat(ctl(sup, "start", name)).contains("started");
       awaitLog(sup.resolve("proc.log"), "started-", 1);
       assertThat(lxc.running(cname)).isTrue();
@@ -475,7 +480,7 @@ class LauncherIT {
       assertThat(Mounts.under(tmp)).isEmpty();
     } finally {
       Daemons.stop(sup.resolve("supervisord.pid"));
-      Lxc.host().stop(ContainerNames.of(name));
+      Lxc.host().stop(containerName(yaml));
     }
   }
 

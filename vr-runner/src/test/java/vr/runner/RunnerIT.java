@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -239,5 +240,45 @@ class RunnerIT extends RunnerItBase {
     assertThat(server.hits("busybox.tar.gz")).isEqualTo(before + 1);
     assertThat(Files.isSymbolicLink(root().resolve("images/busybox/contents/etc/resolv.conf"))).isFalse();
     assertThat(runToEnd(a)).isEqualTo(Files.readString(Path.of("/etc/resolv.conf")) + "exit=0");
+  }
+
+  @Test
+  void twoRootsRunTheSameProcAndTearingOneDownLeavesTheOtherRunning() throws Exception {
+    // As the lab's hosts: one kernel, two roots, the same proc name (each host allocates its own ports).
+    Path yaml = Fixtures.procYaml(tmp.resolve("proc.yaml"), server, null, 5021, "cmd: sleep 1000\n");
+    Map<String, Runner> runners = new LinkedHashMap<>();
+    Map<String, Process> procs = new LinkedHashMap<>();
+    Map<String, String> containers = new LinkedHashMap<>();
+    Lxc lxc = Lxc.host();
+    try {
+      for (String host : List.of("a", "b")) {
+        VrPaths paths = new VrPaths(tmp.resolve(host));
+        Runner r = new Runner(paths, lxc, Progress.NONE, Map.of());
+        runners.put(host, r);
+        assertThat(Tool.capture(new VrunCommand(r), "setup", yaml.toString()).exitCode()).isZero();
+        ProcPlan plan = ProcPlan.check(ProcData.load(yaml), paths, ProcPlan.Where.NOWHERE);
+        containers.put(host, r.layout(plan).containerName());
+        procs.put(host, r.start(plan, Extras.NONE, new ProcessBuilder().redirectErrorStream(true)));
+      }
+      assertThat(containers.get("a")).isNotEqualTo(containers.get("b"));
+      for (String c : containers.values()) {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (!lxc.running(c) && System.nanoTime() < end) {
+          Thread.sleep(50);
+        }
+        assertThat(lxc.running(c)).as(c).isTrue();
+      }
+      assertThat(Tool.capture(new VrunCommand(runners.get("a")), "teardown", yaml.toString()).exitCode()).isZero();
+      assertThat(procs.get("a").waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(lxc.running(containers.get("a"))).isFalse();
+      assertThat(lxc.running(containers.get("b"))).as("the other root's proc").isTrue();
+      assertThat(procs.get("b").isAlive()).isTrue();
+      assertThat(tmp.resolve("b/procs")).isNotEmptyDirectory();
+    } finally {
+      for (Map.Entry<String, Runner> e : runners.entrySet()) {
+        Tool.capture(new VrunCommand(e.getValue()), "teardown", yaml.toString());
+      }
+      procs.values().forEach(Process::destroyForcibly);
+    }
   }
 }

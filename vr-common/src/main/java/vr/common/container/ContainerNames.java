@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  * Short LXC container names derived from long names. The original used the full proc name as the container
  * name and hit LXC's name-length limits (its issue #86); LXC still puts the name into cgroup directory names
  * ({@code lxc.payload.<name>}, 255 bytes) and socket paths. A proc's container is {@code vr-} plus the first 12
- * hex digits of the SHA-256 of its proc name, so the same proc always gets the same name and anyone can
- * compute it ({@code printf %s <proc name> | sha256sum | cut -c1-12}); extra containers of the same proc
+ * hex digits of the SHA-256 of its root's id and its proc name, so the same proc of the same root always gets
+ * the same name and anyone can compute it
+ * ({@code printf %s:%s "$(stat -c %d:%i /apps)" <proc name> | sha256sum | cut -c1-12}); extra containers of the same proc
  * (uptests, shells) add a suffix made of this process's pid and a counter, unique among live processes.
  */
 public final class ContainerNames {

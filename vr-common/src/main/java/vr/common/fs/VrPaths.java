@@ -1,7 +1,11 @@
 package vr.common.fs;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import vr.common.InputException;
+import vr.common.VrException;
 import vr.common.model.Names;
 import vr.common.model.ProcName;
 
@@ -48,6 +52,22 @@ public record VrPaths(Path root) {
 
   public Path proc(ProcName name) {
     return procs().resolve(name.format());
+  }
+
+  /**
+   * What tells this root from every other on the same kernel, {@code <device>:<inode>} of the root folder
+   * (created when missing): the lab's hosts each have their own {@code /apps}, bind-mounted in a mount
+   * namespace of their own, so the path alone is the same for all of them while cgroups are shared. Stable
+   * while the folder exists; it may change across reboots, when no container of the root survives anyway.
+   */
+  public String rootId() {
+    try {
+      Files.createDirectories(root);
+      Map<String, Object> a = Files.readAttributes(root, "unix:dev,ino");
+      return a.get("dev") + ":" + a.get("ino");
+    } catch (IOException e) {
+      throw new VrException("cannot read " + root + ": " + AtomicFiles.reason(e), e);
+    }
   }
 
   /** The last path segment of a URL or path, without query or fragment. */
