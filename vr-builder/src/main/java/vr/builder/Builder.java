@@ -22,6 +22,7 @@ import vr.common.fs.Trees;
 import vr.common.cli.Progress;
 import vr.common.fs.Archives;
 import vr.common.fs.FileLock;
+import vr.common.fs.Inside;
 import vr.common.fs.Owner;
 import vr.common.model.BuildData;
 import vr.common.model.Hashing;
@@ -226,9 +227,9 @@ public final class Builder {
       throw new VrException("the build container of " + data.appName() + " ended before compile finished (exit status "
           + status + "); it may have crashed" + (Files.exists(log) ? "; see " + COMPILE_LOG : ""));
     }
-    String chosen = Files.readString(meta.resolve("buildpack")).strip();
+    String chosen = metaText(meta, "buildpack");
     String url = urlOf(prep, chosen);
-    String compileStatus = Files.readString(flag).strip();
+    String compileStatus = metaText(meta, "compile-status");
     if (!compileStatus.equals("0")) {
       copyIfPresent(compileLog, log);
       throw new VrException("compile of " + data.appName() + " failed with exit status " + compileStatus
@@ -253,10 +254,26 @@ public final class Builder {
     throw new VrException("the build script reported an unknown buildpack " + chosenInside);
   }
 
+  /**
+   * A short file the build script left in {@code meta}, which the build could write: read inside it, never
+   * through a link (a link to a host file would show the file's text in an error), at most 4 KiB.
+   */
+  private static String metaText(Path meta, String name) {
+    String text = Inside.readText(meta, name, 4096);
+    if (text == null) {
+      throw new VrException("the build container left no " + name + " in its meta folder");
+    }
+    return text.strip();
+  }
+
   private static Map<String, Object> releaseData(Path releaseYaml, String buildpack) {
     try {
-      // The build wrote it: read like any other YAML file, within the same limits (a regular file of at most 4 MiB).
-      String text = Yaml.readText(releaseYaml);
+      // The build wrote it: read inside its folder (never through a link to a host file), within the limits
+      // of every YAML file (at most 4 MiB).
+      String text = Inside.readText(releaseYaml.getParent(), releaseYaml.getFileName().toString(), Yaml.MAX_FILE_BYTES);
+      if (text == null) {
+        throw new InputException("no release.yaml");
+      }
       return new LinkedHashMap<>(Yaml.parse(text, Path.of("bin/release output")).asMap());
     } catch (InputException e) {
       throw new VrException("buildpack " + buildpack + " printed bad release YAML: " + e.getMessage(), e);
@@ -346,16 +363,22 @@ public final class Builder {
   }
 
   private static void copyIfPresent(Path src, Path target) throws IOException {
-    if (Files.isRegularFile(src)) {
+    if (Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
       copyAtomically(src, target);
     }
   }
 
+  /** The build's log (the build could write it): a regular file inside its folder, never a link's target. */
   private static void copyAtomically(Path src, Path target) throws IOException {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
-    try {
-      Files.copy(src, tmp);
+    try (InputStream in = Inside.open(src.getParent(), src.getFileName().toString())) {
+      if (in == null) {
+        throw new IOException(src.getFileName() + " is missing");
+      }
+      Files.copy(in, tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (InputException e) {
+      throw new VrException("the build's " + e.getMessage(), e);
     } finally {
       Files.deleteIfExists(tmp);
     }

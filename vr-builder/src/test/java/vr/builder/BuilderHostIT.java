@@ -199,6 +199,22 @@ class BuilderHostIT {
   }
 
   @Test
+  void aBuildThatLinksItsLogToAHostFileFailsWithoutCopyingIt() throws IOException {
+    Path app = shellApp();
+    Path leaky = Fixtures.buildpack("leaky", repos);
+    Run r = build(appYaml(Fixtures.appYaml("shellapp", "git", app, "main", List.of(leaky.toString()), true)));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).singleElement().asString()
+        .contains("compile.log: a symbolic link out of meta");
+    String shadow = Files.readString(Path.of("/etc/shadow"));
+    for (String f : List.of("compile.log", "build.tar.gz", "build_result.yaml")) {
+      Path p = out.resolve(f);
+      assertThat(!Files.exists(p) || !Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1).contains(shadow.lines().findFirst().orElseThrow()))
+          .as(f).isTrue();
+    }
+  }
+
+  @Test
   void theSecondBuildFetchesIntoTheSameStoresAndReusesTheCache() throws IOException {
     Path app = shellApp();
     Path shell = Fixtures.buildpack("shellpack", repos);

@@ -50,6 +50,25 @@ public final class Inside {
    * {@code maxBytes}.
    */
   public static String readText(Path root, String relative, int maxBytes) {
+    try (InputStream in = open(root, relative)) {
+      if (in == null) {
+        return null;
+      }
+      byte[] b = in.readNBytes(maxBytes + 1);
+      if (b.length > maxBytes) {
+        throw new InputException(relative + ": larger than " + maxBytes + " bytes");
+      }
+      return new String(b, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InputException(relative + ": cannot read: " + AtomicFiles.reason(e));
+    }
+  }
+
+  /**
+   * Regular file {@code relative} inside {@code root}, open for reading, or null when there is none; an
+   * {@link InputException} when it leads out of the tree or is no regular file (a fifo is never opened).
+   */
+  public static InputStream open(Path root, String relative) {
     Path p = resolve(root, relative);
     BasicFileAttributes a;
     try {
@@ -62,14 +81,10 @@ public final class Inside {
     if (!a.isRegularFile()) {
       throw new InputException(relative + ": not a regular file");
     }
-    // O_NOFOLLOW: what was checked above is what is read, or the open fails.
-    try (SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-        InputStream in = java.nio.channels.Channels.newInputStream(ch)) {
-      byte[] b = in.readNBytes(maxBytes + 1);
-      if (b.length > maxBytes) {
-        throw new InputException(relative + ": larger than " + maxBytes + " bytes");
-      }
-      return new String(b, StandardCharsets.UTF_8);
+    try {
+      // O_NOFOLLOW: what was checked above is what is read, or the open fails.
+      SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+      return java.nio.channels.Channels.newInputStream(ch);
     } catch (IOException e) {
       throw new InputException(relative + ": cannot read: " + AtomicFiles.reason(e));
     }
