@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import vr.common.model.UptestResult;
 import vr.common.VrException;
 import vr.common.cli.Progress;
 import vr.common.container.ContainerSpec;
@@ -139,7 +140,7 @@ public final class Runner {
 
   /** The uptest results as the JSON array the server reads. */
   public static String uptestJson(List<UptestResult> results) {
-    return Uptests.json(results);
+    return UptestResult.json(results);
   }
 
   /**

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import vr.common.VrException;
 import vr.common.container.Cgroups;
 import vr.common.container.Lxc;
 import vr.common.fs.Trees;
+import vr.common.model.UptestResult;
 
 /**
  * {@code vrun uptest}: every file in the app's {@code uptests/<proc name>/} (not starting with a dot), in name
@@ -243,53 +243,4 @@ final class Uptests {
       return out.toString(StandardCharsets.UTF_8);
     }
   }
-
-  /**
-   * The JSON array on one line, as the original's uptester printed it. Written by hand: three fixed keys do
-   * not need a JSON library, and loading one costs a CLI start-up a tenth of a second.
-   */
-  static String json(List<UptestResult> results) {
-    StringBuilder b = new StringBuilder("[");
-    for (UptestResult r : results) {
-      if (b.length() > 1) {
-        b.append(',');
-      }
-      b.append("{\"Name\":").append(string(r.name())).append(",\"Output\":").append(string(r.output()))
-          .append(",\"Passed\":").append(r.passed()).append('}');
-    }
-    return b.append(']').toString();
-  }
-
-  /**
-   * A JSON string literal in printable ASCII: every other character is a backslash, 'u' and four hex digits
-   * (one beyond the BMP as its two surrogates), so the output does not depend on the JVM's default charset,
-   * which follows the caller's locale: US-ASCII under a bare SSH command or supervisord, which prints any
-   * other character as '?'.
-   */
-  static String string(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c > 0x7e) {
-            b.append("\\u");
-            for (int shift = 12; shift >= 0; shift -= 4) {
-              b.append(HEX.charAt((c >> shift) & 0xf));
-            }
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
-  }
-
-  private static final String HEX = "0123456789abcdef";
 }

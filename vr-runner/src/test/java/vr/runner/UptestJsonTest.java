@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import vr.common.model.UptestResult;
 
 class UptestJsonTest {
   @Test
   void anyOutputRoundTripsThroughAJsonParser() throws Exception {
     String nasty = "quote \" backslash \\ newline \n tab \t bell \u0007 del \u007f unicode é \u2028 \ufffd "
         + "clef \ud834\udd1e end";
-    String json = Uptests.json(List.of(new UptestResult("01_a", nasty, true), new UptestResult("02_b", "", false)));
+    String json = UptestResult.json(List.of(new UptestResult("01_a", nasty, true), new UptestResult("02_b", "", false)));
     assertThat(json).doesNotContain("\n");
     // Printable ASCII only: what the JVM prints does not depend on the caller's locale.
     assertThat(json.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
@@ -26,6 +27,6 @@ class UptestJsonTest {
 
   @Test
   void noResultsIsAnEmptyArray() {
-    assertThat(Uptests.json(List.of())).isEqualTo("[]");
+    assertThat(UptestResult.json(List.of())).isEqualTo("[]");
   }
 }
