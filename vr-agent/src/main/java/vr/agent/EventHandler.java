@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import vr.common.events.Channels;
 import vr.common.model.ProcName;
 import vr.common.supervisor.Host;
 import vr.common.supervisor.Proc;
@@ -24,7 +25,7 @@ import vr.common.supervisor.ProcessInfo;
  * {@link #refresh()} too.
  */
 final class EventHandler {
-  static final String CHANNEL = "proc_events";
+  static final String CHANNEL = Channels.PROC_EVENTS;
 
   private final Host host;
   private final RedisOut redis;

@@ -60,7 +60,7 @@ class EventHandlerTest {
     assertThat(messages.get(0)).containsEntry("statename", "STOPPED").containsEntry("host", "app1.example.com")
         .containsEntry("id", "app1.example.com-" + WEB).containsEntry("port", 5012);
     assertThat(redis.hashes).hasSize(1);
-    assertThat(redis.hashes.get(0)).containsOnlyKeys(WEB, WORKER);
+    assertThat(redis.hashes.get(0)).containsOnlyKeys(WEB, WORKER, vr.common.events.Channels.HOST_PROCS_UPDATED);
   }
 
   @Test

@@ -28,44 +28,12 @@ public record UptestResult(String name, String output, boolean passed) {
       if (b.length() > 1) {
         b.append(',');
       }
-      b.append("{\"Name\":").append(r.name() == null ? "null" : string(r.name())).append(",\"Output\":")
-          .append(string(r.output())).append(",\"Passed\":").append(r.passed()).append('}');
+      b.append("{\"Name\":").append(r.name() == null ? "null" : JsonText.quote(r.name())).append(",\"Output\":")
+          .append(JsonText.quote(r.output())).append(",\"Passed\":").append(r.passed()).append('}');
     }
     return b.append(']').toString();
   }
 
-  /**
-   * A JSON string literal in printable ASCII: every other character is a backslash, 'u' and four hex digits
-   * (one beyond the BMP as its two surrogates), so the output does not depend on the JVM's default charset,
-   * which follows the caller's locale: US-ASCII under a bare SSH command or supervisord, which prints any
-   * other character as '?'.
-   */
-  public static String string(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c > 0x7e) {
-            b.append("\\u");
-            for (int shift = 12; shift >= 0; shift -= 4) {
-              b.append(HEX.charAt((c >> shift) & 0xf));
-            }
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
-  }
-
-  private static final String HEX = "0123456789abcdef";
 
   /**
    * What a remote {@code vrun uptest} printed, read as the original's server read it (reference 7.7, step 8):

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import vr.common.VrException;
+import vr.common.events.Channels;
 
 /**
  * An app host as the server sees it: its name (which must match what proc_publisher calls it), its
@@ -18,8 +20,7 @@ import vr.common.VrException;
  * (the original's issues #89/#90, where down hosts emptied the dashboard).
  */
 public final class Host {
-  public static final String CACHE_PREFIX = "host_procs";
-  public static final Duration CACHE_LIFETIME = Duration.ofSeconds(600);
+  public static final Duration CACHE_LIFETIME = Channels.HOST_PROCS_TTL;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -61,7 +62,7 @@ public final class Host {
 
   /** {@code host_procs:<name>}. */
   public String cacheKey() {
-    return CACHE_PREFIX + ":" + name;
+    return Channels.hostProcs(name);
   }
 
   /** Every proc, asked of supervisord now; refreshes the cache. */
@@ -70,19 +71,51 @@ public final class Host {
   }
 
   /**
-   * Every proc; with {@code checkCache} from a non-empty cache when there is one. An empty or expired cache
-   * falls through to supervisord, so an unreachable host is an error, never an empty list.
+   * Every proc; with {@code checkCache} from the cache when it is fresh (see {@link #cachedProcs}). A stale,
+   * missing or expired cache falls through to supervisord, so an unreachable host is an error, never an
+   * empty list; a fresh cache of a host without procs is an empty list.
    */
   public List<Proc> procs(boolean checkCache) {
     if (checkCache && cache != null) {
-      Map<String, String> cached = cache.all(cacheKey());
-      if (!cached.isEmpty()) {
-        List<Proc> out = new ArrayList<>();
-        cached.values().forEach(json -> out.add(new Proc(this, fromJson(json))));
-        return out;
+      CachedProcs c = cachedProcs(Instant.now());
+      if (c.state() == CachedProcs.State.FRESH) {
+        return c.procs();
       }
     }
     return refresh();
+  }
+
+  /**
+   * What the cache says of this host, without asking it: {@link CachedProcs.State#FRESH} when the listener
+   * wrote it within {@link Channels#HOST_PROCS_STALE_AFTER}, {@link CachedProcs.State#STALE} with the procs
+   * it last saw when it has been silent longer, {@link CachedProcs.State#MISSING} when there is no hash (it
+   * expired: silent for ten minutes, or it never ran). Neither of the last two means "no procs" (the
+   * original's #90 showed a down host as empty). A hash without the time (written by an older listener)
+   * counts as fresh when it lists procs and as missing when it is empty.
+   */
+  public CachedProcs cachedProcs(Instant now) {
+    if (cache == null) {
+      return new CachedProcs(CachedProcs.State.MISSING, List.of(), null);
+    }
+    Map<String, String> cached = cache.all(cacheKey());
+    String updated = cached.get(Channels.HOST_PROCS_UPDATED);
+    List<Proc> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : cached.entrySet()) {
+      if (!e.getKey().equals(Channels.HOST_PROCS_UPDATED)) {
+        out.add(new Proc(this, fromJson(e.getValue())));
+      }
+    }
+    if (updated == null) {
+      return new CachedProcs(out.isEmpty() ? CachedProcs.State.MISSING : CachedProcs.State.FRESH, out, null);
+    }
+    Instant at;
+    try {
+      at = Instant.parse(updated);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new VrException("bad time in " + cacheKey() + ": " + updated);
+    }
+    boolean stale = Duration.between(at, now).compareTo(Channels.HOST_PROCS_STALE_AFTER) > 0;
+    return new CachedProcs(stale ? CachedProcs.State.STALE : CachedProcs.State.FRESH, out, at);
   }
 
   /** Asks supervisord for every proc and, with a cache, replaces the cached set. */
@@ -98,7 +131,7 @@ public final class Host {
 
   /** One proc by name; a {@link VrException} when the host has none of that name. */
   public Proc proc(String procName, boolean checkCache) {
-    if (checkCache && cache != null) {
+    if (checkCache && cache != null && cachedProcs(Instant.now()).state() == CachedProcs.State.FRESH) {
       Optional<String> hit = cache.get(cacheKey(), procName);
       if (hit.isPresent()) {
         return new Proc(this, fromJson(hit.get()));
@@ -112,12 +145,17 @@ public final class Host {
     throw new VrException("host " + name + " has no proc named " + procName);
   }
 
-  /** The cache's entries for a proc list: name to supervisord's dictionary as JSON. */
+  /**
+   * The cache's entries for a proc list: name to supervisord's dictionary as JSON, and
+   * {@link Channels#HOST_PROCS_UPDATED} with the time of the list (now), so that readers can tell a stale
+   * cache and an empty host from a missing one.
+   */
   public static Map<String, String> cacheEntries(List<ProcessInfo> infos) {
     Map<String, String> m = new LinkedHashMap<>();
     for (ProcessInfo i : infos) {
       m.put(i.name(), toJson(i.toMap()));
     }
+    m.put(Channels.HOST_PROCS_UPDATED, Instant.now().toString());
     return m;
   }
 

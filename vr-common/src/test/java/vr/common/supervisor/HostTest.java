@@ -84,7 +84,7 @@ class HostTest {
     MemoryCache cache = new MemoryCache();
     Host host = new Host("somewhere", client(fake, 0), cache);
     assertThat(host.procs()).extracting(Proc::name).containsExactly("a-1-c-h-web-5000", "a-1-c-h-worker-0");
-    assertThat(cache.data.get("host_procs:somewhere")).containsOnlyKeys("a-1-c-h-web-5000", "a-1-c-h-worker-0");
+    assertThat(cache.data.get("host_procs:somewhere")).containsOnlyKeys("a-1-c-h-web-5000", "a-1-c-h-worker-0", ":updated");
     assertThat(cache.data.get("host_procs:somewhere").get("a-1-c-h-web-5000"))
         .contains("\"name\":\"a-1-c-h-web-5000\"").contains("\"start\":1355897986");
     assertThat(cache.lastTtl).isEqualTo(Duration.ofSeconds(600));
@@ -110,7 +110,44 @@ class HostTest {
     host.procs();
     fake.names = List.of("new-1-c-h-web-5001");
     host.procs();
-    assertThat(cache.all("host_procs:somewhere")).containsOnlyKeys("new-1-c-h-web-5001");
+    assertThat(cache.all("host_procs:somewhere")).containsOnlyKeys("new-1-c-h-web-5001", ":updated");
+  }
+
+  @Test
+  void aFreshCacheOfAHostWithoutProcsIsAnEmptyListNotAQuestionToTheHost() {
+    FakeSupervisor fake = new FakeSupervisor();
+    MemoryCache cache = new MemoryCache();
+    Host host = new Host("somewhere", client(fake, 0), cache);
+    host.procs();
+    int before = fake.calls.get();
+    assertThat(host.cachedProcs(java.time.Instant.now()).state()).isEqualTo(CachedProcs.State.FRESH);
+    assertThat(host.procs(true)).isEmpty();
+    assertThat(fake.calls.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aCacheNotRefreshedForTwoMinutesIsStaleAndTheHostIsAskedInstead() {
+    FakeSupervisor fake = new FakeSupervisor("a-1-c-h-web-5000");
+    MemoryCache cache = new MemoryCache();
+    Host host = new Host("somewhere", client(fake, 0), cache);
+    host.procs();
+    java.time.Instant later = java.time.Instant.now().plusSeconds(151);
+    CachedProcs c = host.cachedProcs(later);
+    assertThat(c.state()).isEqualTo(CachedProcs.State.STALE);
+    assertThat(c.procs()).extracting(Proc::name).containsExactly("a-1-c-h-web-5000");
+    assertThat(c.updated()).isBefore(later);
+    // stale and the host down: an error, never the stale list or an empty one
+    cache.data.get("host_procs:somewhere").put(":updated", "2020-01-01T00:00:00Z");
+    fake.down = true;
+    assertThatThrownBy(() -> host.procs(true)).isInstanceOf(SupervisorUnreachableException.class);
+  }
+
+  @Test
+  void noHashSaysNothingAboutTheHostsProcs() {
+    Host host = new Host("somewhere", client(new FakeSupervisor("a-1-c-h-web-5000"), 0), new MemoryCache());
+    CachedProcs c = host.cachedProcs(java.time.Instant.now());
+    assertThat(c.state()).isEqualTo(CachedProcs.State.MISSING);
+    assertThat(c.updated()).isNull();
   }
 
   @Test
