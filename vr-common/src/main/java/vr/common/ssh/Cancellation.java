@@ -1,0 +1,18 @@
+package vr.common.ssh;
+
+/**
+ * A handle another thread uses to stop a running remote command: {@link #cancel()} kills the remote
+ * process group and closes the channel, and the waiting {@code exec} throws
+ * {@link java.util.concurrent.CancellationException}. One handle may serve several commands.
+ */
+public final class Cancellation {
+  private volatile boolean cancelled;
+
+  public void cancel() {
+    cancelled = true;
+  }
+
+  public boolean cancelled() {
+    return cancelled;
+  }
+}
