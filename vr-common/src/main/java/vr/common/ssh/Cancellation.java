@@ -7,12 +7,26 @@ package vr.common.ssh;
  */
 public final class Cancellation {
   private volatile boolean cancelled;
+  private final Cancellation also;
+
+  public Cancellation() {
+    this(null);
+  }
+
+  private Cancellation(Cancellation also) {
+    this.also = also;
+  }
+
+  /** A handle cancelled by its own {@link #cancel()} or when {@code other} (may be null) is cancelled. */
+  Cancellation orWhen(Cancellation other) {
+    return new Cancellation(other);
+  }
 
   public void cancel() {
     cancelled = true;
   }
 
   public boolean cancelled() {
-    return cancelled;
+    return cancelled || (also != null && also.cancelled());
   }
 }

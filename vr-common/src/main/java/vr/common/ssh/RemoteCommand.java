@@ -21,10 +21,11 @@ final class RemoteCommand {
 
   /**
    * Kills the process group of {@code pid}: TERM, one second's grace, then KILL. Through sudo when the command
-   * ran through sudo, since its processes then belong to root.
+   * ran through sudo, since its processes then belong to root. ({@code -s TERM}: dash, the usual {@code sh}, rejects
+   * {@code kill -TERM -- -PID}.)
    */
   static String kill(long pid, boolean sudo, HostAddress address) {
-    String k = "kill -TERM -- -" + pid + " 2>/dev/null; sleep 1; kill -KILL -- -" + pid + " 2>/dev/null; true";
+    String k = "kill -s TERM -- -" + pid + " 2>/dev/null; sleep 1; kill -s KILL -- -" + pid + " 2>/dev/null; true";
     return sudo && address.needsSudo() ? "sudo -n -- sh -c " + Shell.quote(k) : k;
   }
 }

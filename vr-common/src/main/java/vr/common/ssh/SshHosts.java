@@ -5,11 +5,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -104,8 +104,17 @@ public final class SshHosts implements AutoCloseable {
    * its channel; {@code get()} then throws {@link java.util.concurrent.CancellationException}.
    */
   public Future<CommandResult> submit(String host, String command, ExecOptions options) {
-    Callable<CommandResult> c = () -> exec(host, command, options);
-    return threads.submit(c);
+    // MINA's waits swallow interrupts, so cancel(true) also trips a cancellation the exec loop polls
+    Cancellation mine = new Cancellation().orWhen(options.cancellation());
+    FutureTask<CommandResult> task = new FutureTask<>(() -> exec(host, command, options.cancellation(mine))) {
+      @Override
+      public boolean cancel(boolean mayInterrupt) {
+        mine.cancel();
+        return super.cancel(mayInterrupt);
+      }
+    };
+    threads.execute(task);
+    return task;
   }
 
   public void upload(String host, byte[] content, String remotePath, int mode) {

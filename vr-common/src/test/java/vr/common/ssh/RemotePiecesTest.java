@@ -74,8 +74,8 @@ class RemotePiecesTest {
     assertThat(RemoteCommand.wrap("echo 'x'", true, root)).isEqualTo("echo vr-remote-pid:$$; exec sh -c 'echo '\\''x'\\'''");
     assertThat(RemoteCommand.wrap("id", true, deploy)).isEqualTo("echo vr-remote-pid:$$; exec sudo -n -- sh -c 'id'");
     assertThat(RemoteCommand.wrap("id", false, deploy)).isEqualTo("echo vr-remote-pid:$$; exec sh -c 'id'");
-    assertThat(RemoteCommand.kill(42, true, deploy)).startsWith("sudo -n -- sh -c 'kill -TERM -- -42 ");
-    assertThat(RemoteCommand.kill(42, false, deploy)).startsWith("kill -TERM -- -42 ");
+    assertThat(RemoteCommand.kill(42, true, deploy)).startsWith("sudo -n -- sh -c 'kill -s TERM -- -42 ");
+    assertThat(RemoteCommand.kill(42, false, deploy)).startsWith("kill -s TERM -- -42 ");
   }
 
   @Test
