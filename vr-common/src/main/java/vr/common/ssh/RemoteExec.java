@@ -61,6 +61,10 @@ final class RemoteExec {
         errLines.close();
       }
       Integer status = ch.getExitStatus();
+      if (status == null && ch.getExitSignal() == null) {
+        // neither a status nor a signal: the connection went away, so whether the command ran is unknown
+        throw new VrException(a.label() + ": ssh connection lost while running: " + summary(command));
+      }
       return new CommandResult(a.label(), status == null ? -1 : status, out.text(), err.text(), out.total(), err.total());
     } catch (IOException e) {
       throw new VrException(a.label() + ": ssh command failed: " + String.valueOf(e.getMessage()).replace('\n', ' '), e);
