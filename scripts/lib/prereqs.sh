@@ -1,12 +1,12 @@
 # Shared by scripts/test and scripts/quickstart: the Debian packages the suite and its tests need.
 PREREQ_PACKAGES="lxc debootstrap busybox-static supervisor redis-server redis-tools openssh-server openssh-client
 nginx-light varnish haproxy mercurial git socat tmux curl uidmap util-linux iproute2 procps dpkg-dev fakeroot
-maven openjdk-17-jdk-headless hyperfine psmisc gcc libc6-dev"
+maven openjdk-17-jdk-headless hyperfine psmisc gcc libc6-dev sudo"
 # command:package pairs checked after installing
 PREREQ_COMMANDS="lxc-execute:lxc debootstrap:debootstrap busybox:busybox-static supervisord:supervisor
 redis-server:redis-server redis-cli:redis-tools sshd:openssh-server ssh:openssh-client nginx:nginx-light
 varnishd:varnish haproxy:haproxy hg:mercurial git:git socat:socat tmux:tmux curl:curl flock:util-linux
-ip:iproute2 dpkg-deb:dpkg-dev mvn:maven javac:openjdk-17-jdk-headless script:bsdutils gcc:gcc"
+ip:iproute2 dpkg-deb:dpkg-dev mvn:maven javac:openjdk-17-jdk-headless script:bsdutils gcc:gcc sudo:sudo"
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
 
