@@ -24,15 +24,57 @@ import vr.common.supervisor.SupervisorFault.Fault;
 public final class ProgramInstaller {
   private final SupervisorClient supervisor;
   private final Function<String, Path> location;
+  private final SectionFiles files;
 
-  private ProgramInstaller(SupervisorClient supervisor, Function<String, Path> location) {
+  private ProgramInstaller(SupervisorClient supervisor, Function<String, Path> location, SectionFiles files) {
     this.supervisor = supervisor;
     this.location = location;
+    this.files = files;
   }
+
+  /**
+   * Where the section files are written: this machine's file system, or a host's reached over SSH (see
+   * {@code vr.common.hosts.RemoteProcs}). Writes must be atomic: supervisord never reads half a section.
+   */
+  public interface SectionFiles {
+    /** The file's bytes, or null when there is none. */
+    byte[] read(Path file);
+
+    void write(Path file, byte[] content);
+
+    void delete(Path file);
+  }
+
+  /** This machine's files. */
+  public static final SectionFiles LOCAL = new SectionFiles() {
+    @Override
+    public byte[] read(Path file) {
+      return ProgramInstaller.read(file);
+    }
+
+    @Override
+    public void write(Path file, byte[] content) {
+      ProgramInstaller.write(file, content);
+    }
+
+    @Override
+    public void delete(Path file) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new VrException("cannot delete " + file + ": " + e.getMessage(), e);
+      }
+    }
+  };
 
   /** Sections go to {@code <includeDir>/<name>.conf}, for an {@code [include] files = <includeDir>/*.conf}. */
   public static ProgramInstaller intoIncludeDir(SupervisorClient supervisor, Path includeDir) {
-    return new ProgramInstaller(supervisor, name -> includeDir.resolve(name + ".conf"));
+    return intoIncludeDir(supervisor, includeDir, LOCAL);
+  }
+
+  /** As {@link #intoIncludeDir(SupervisorClient, Path)}, with the files written by {@code files}. */
+  public static ProgramInstaller intoIncludeDir(SupervisorClient supervisor, Path includeDir, SectionFiles files) {
+    return new ProgramInstaller(supervisor, name -> includeDir.resolve(name + ".conf"), files);
   }
 
   /**
@@ -40,7 +82,7 @@ public final class ProgramInstaller {
    * {@code [include] files = /apps/procs/*}{@code /proc.conf}.
    */
   public static ProgramInstaller intoProcDirs(SupervisorClient supervisor, VrPaths paths) {
-    return new ProgramInstaller(supervisor, name -> paths.procs().resolve(name).resolve("proc.conf"));
+    return new ProgramInstaller(supervisor, name -> paths.procs().resolve(name).resolve("proc.conf"), LOCAL);
   }
 
   /** Where the section for {@code name} lives. */
@@ -51,8 +93,8 @@ public final class ProgramInstaller {
   /** Installs (or replaces) the section and makes supervisord run it. Returns the file written. */
   public Path install(ProgramSection section) {
     Path file = confFile(section.name());
-    byte[] previous = read(file);
-    write(file, section.render().getBytes(StandardCharsets.UTF_8));
+    byte[] previous = files.read(file);
+    files.write(file, section.render().getBytes(StandardCharsets.UTF_8));
     try {
       ReloadResult r = supervisor.reloadConfig();
       if (r.changed().contains(section.name())) {
@@ -85,11 +127,7 @@ public final class ProgramInstaller {
         throw f;
       }
     }
-    try {
-      Files.deleteIfExists(confFile(name));
-    } catch (IOException e) {
-      throw new VrException("cannot delete " + confFile(name) + ": " + e.getMessage(), e);
-    }
+    files.delete(confFile(name));
     supervisor.reloadConfig();
   }
 
@@ -131,15 +169,15 @@ public final class ProgramInstaller {
   private void restore(String name, Path file, byte[] previous) {
     try {
       if (previous == null) {
-        Files.deleteIfExists(file);
+        files.delete(file);
       } else {
-        write(file, previous);
+        files.write(file, previous);
       }
       supervisor.reloadConfig();
       if (previous != null) {
         addTolerant(name);
       }
-    } catch (VrException | IOException ignored) {
+    } catch (VrException ignored) {
       // the original failure is what the caller must see
     }
   }
