@@ -1,13 +1,18 @@
 package vr.common.repo;
 
 import java.io.File;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.common.SshException;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -32,6 +37,7 @@ final class GitSshFactory extends SshdSessionFactory {
   private final GitSsh settings;
   private final KnownHosts knownHosts;
   private final AtomicReference<String> refusal = new AtomicReference<>();
+  private final Set<String> locked = new ConcurrentSkipListSet<>();
 
   GitSshFactory(GitSsh settings) {
     super(null, new DefaultProxyDataFactory());
@@ -49,14 +55,23 @@ final class GitSshFactory extends SshdSessionFactory {
     if (refusal.get() != null) {
       return refusal.get();
     }
+    SshUrl u = SshUrl.parse(url).orElse(null);
+    String where = u == null ? "the server" : u.label();
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SshException se
           && se.getDisconnectCode() == org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
-        SshUrl u = SshUrl.parse(url).orElse(null);
-        String who = u == null ? "" : (u.user() == null ? "" : " as " + u.user()) + " at " + u.label();
+        String who = (u == null || u.user() == null ? "" : " as " + u.user()) + " at " + where;
         String keys = settings.key() != null ? settings.key().toString()
             : "the ssh config's IdentityFile, else " + String.join(", ", settings.identities().stream().map(Path::toString).toList());
-        return "ssh login" + who + " refused: the server accepted none of the keys tried (" + keys + ")";
+        String skipped = locked.isEmpty() ? ""
+            : "; skipped for their passphrase, which is never asked for: " + String.join(", ", locked);
+        return "ssh login" + who + " refused: the server accepted none of the keys tried (" + keys + skipped + ")";
+      }
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return "cannot connect over ssh to " + where + ": unknown host";
+      }
+      if (t instanceof ConnectException) {
+        return "cannot connect over ssh to " + where + ": " + (t.getMessage() == null ? "connection failed" : t.getMessage());
       }
     }
     return null;
@@ -199,6 +214,7 @@ final class GitSshFactory extends SshdSessionFactory {
     return new KeyPasswordProvider() {
       @Override
       public char[] getPassphrase(URIish uri, int attempt) {
+        locked.add(uri.getPath());
         return null; // never prompt: a passphrase-protected key is skipped
       }
 

@@ -167,6 +167,32 @@ class GitSshIT {
     assertThat(store).doesNotExist();
   }
 
+  @Test
+  void aPortNobodyListensOnFailsInOneLineNamingIt() throws Exception {
+    int closed = vr.common.testing.Daemons.freePort();
+    String url = "ssh://root@127.0.0.1:" + closed + bare;
+    RepoStore s = RepoStore.of(Repo.Vcs.GIT, url, store, trusting());
+
+    assertThatThrownBy(s::update).isInstanceOf(VrException.class)
+        .hasMessage("cannot fetch git repository " + url + ": cannot connect over ssh to 127.0.0.1:" + closed + ": Connection refused");
+  }
+
+  @Test
+  void aPassphraseProtectedKeyIsNotAskedForAndTheLoginFailsInOneLine() throws Exception {
+    Path locked = tmp.resolve("locked_key");
+    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "secret-passphrase", "-f", locked.toString())
+        .redirectErrorStream(true).start();
+    assertThat(p.waitFor()).isZero();
+    Files.writeString(sshd.clientKey().resolveSibling("authorized_keys"), Files.readString(locked.resolveSibling("locked_key.pub")),
+        java.nio.file.StandardOpenOption.APPEND);
+    RepoStore s = RepoStore.of(Repo.Vcs.GIT, sshUrl(), store, settings(locked, sshd.knownHosts()));
+
+    assertThatThrownBy(s::update).isInstanceOf(VrException.class).satisfies(e -> assertThat(e.getMessage())
+        .startsWith("cannot fetch git repository " + sshUrl() + ": ssh login as root at 127.0.0.1:" + sshd.port() + " refused")
+        .contains("skipped for their passphrase, which is never asked for: " + locked)
+        .doesNotContain("secret-passphrase").doesNotContain("\n"));
+  }
+
   /** The daemon's host key fingerprint as OpenSSH's own ssh-keygen prints it ({@code SHA256:...}). */
   private String hostFingerprint() throws Exception {
     Process p = new ProcessBuilder("ssh-keygen", "-l", "-f", sshd.clientKey().resolveSibling("host_key.pub").toString())
