@@ -193,6 +193,34 @@ class GitSshIT {
         .doesNotContain("secret-passphrase").doesNotContain("\n"));
   }
 
+  @Test
+  void withoutAKeySettingTheDefaultIdentityInTheSshDirectoryLogsIn() throws Exception {
+    Files.copy(sshd.clientKey(), sshDir.resolve("id_ed25519"));
+    RepoStore s = RepoStore.of(Repo.Vcs.GIT, sshUrl(), store, settings(null, sshd.knownHosts()));
+    s.update();
+
+    assertThat(exported(s, "v1")).isEqualTo("1");
+  }
+
+  @Test
+  void withoutAKeySettingTheSshConfigsIdentityFileLogsIn() throws Exception {
+    Files.writeString(sshDir.resolve("config"), "Host 127.0.0.1\n  IdentityFile " + sshd.clientKey() + "\n");
+    RepoStore s = RepoStore.of(Repo.Vcs.GIT, sshUrl(), store, settings(null, sshd.knownHosts()));
+    s.update();
+
+    assertThat(exported(s, "v1")).isEqualTo("1");
+  }
+
+  @Test
+  void anSshConfigThatTurnsHostKeyCheckingOffIsOverruled() throws Exception {
+    Files.writeString(sshDir.resolve("config"),
+        "Host *\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n");
+    RepoStore s = RepoStore.of(Repo.Vcs.GIT, sshUrl(), store, settings(sshd.clientKey(), sshd.emptyKnownHosts()));
+
+    assertThatThrownBy(s::update).isInstanceOf(VrException.class).hasMessageContaining("is unknown");
+    assertThat(store).doesNotExist();
+  }
+
   /** The daemon's host key fingerprint as OpenSSH's own ssh-keygen prints it ({@code SHA256:...}). */
   private String hostFingerprint() throws Exception {
     Process p = new ProcessBuilder("ssh-keygen", "-l", "-f", sshd.clientKey().resolveSibling("host_key.pub").toString())
