@@ -77,7 +77,7 @@ final class GitStore extends RepoStore {
       throw e;
     } catch (Exception e) {
       String explained = sshFactory[0] == null ? null : sshFactory[0].explain(e, url());
-      String why = explained != null ? explained : rootMessage(e);
+      String why = explained != null ? explained : Repo.redacted(rootMessage(e), url());
       throw new VrException("cannot fetch git repository " + Repo.redacted(url()) + ": " + why, e);
     } finally {
       if (sshFactory[0] != null) {

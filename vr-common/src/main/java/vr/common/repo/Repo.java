@@ -54,6 +54,16 @@ public final class Repo {
     return USERINFO_PASSWORD.matcher(url).replaceFirst("$1***@");
   }
 
+  /** {@code text} (a message about {@code url}) with the password of {@code url}'s user info, if any, as {@code ***}. */
+  public static String redacted(String text, String url) {
+    var m = USERINFO_PASSWORD.matcher(url);
+    if (!m.find()) {
+      return text;
+    }
+    String password = url.substring(m.end(1), m.end() - 1);
+    return password.isEmpty() ? text : text.replace(password, "***");
+  }
+
   /** The URL's {@code #fragment}, or null when it has none (or an empty one). */
   public static String fragment(String url) {
     String u = url.strip();

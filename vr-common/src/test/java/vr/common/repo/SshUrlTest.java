@@ -102,13 +102,4 @@ class SshUrlTest {
     assertThat(Repo.guessVcs("git@git.example.com:org/app.git")).contains(Repo.Vcs.GIT);
     assertThat(Repo.storeVcs("gitserver:srv/app", tmp.resolve("none"))).isEqualTo(Repo.Vcs.GIT);
   }
-
-  @Test
-  void redactedHidesAPasswordAndNothingElse() {
-    assertThat(Repo.redacted("https://user:tok3n@git.example.com/app.git")).isEqualTo("https://user:***@git.example.com/app.git");
-    assertThat(Repo.redacted("ssh://git:pw@host:2222/app.git")).isEqualTo("ssh://git:***@host:2222/app.git");
-    assertThat(Repo.redacted("ssh://git@host:2222/app.git")).isEqualTo("ssh://git@host:2222/app.git");
-    assertThat(Repo.redacted("git@host:app.git")).isEqualTo("git@host:app.git");
-    assertThat(Repo.redacted("/srv/a:b@c")).isEqualTo("/srv/a:b@c");
-  }
 }
