@@ -212,6 +212,18 @@ class GitSshIT {
   }
 
   @Test
+  void theKeySettingIsTheOnlyKeyTriedEvenWhenTheSshConfigNamesAnother() throws Exception {
+    // the config names the authorized key, the setting an unauthorized one: the setting alone counts
+    Path unauthorized = sshd.clientKey().resolveSibling("host_key");
+    Files.writeString(sshDir.resolve("config"), "Host 127.0.0.1\n  IdentityFile " + sshd.clientKey() + "\n");
+    Files.copy(sshd.clientKey(), sshDir.resolve("id_ed25519"));
+    RepoStore s = RepoStore.of(Repo.Vcs.GIT, sshUrl(), store, settings(unauthorized, sshd.knownHosts()));
+
+    assertThatThrownBy(s::update).isInstanceOf(VrException.class)
+        .hasMessageEndingWith("refused: the server accepted none of the keys tried (" + unauthorized + ")");
+  }
+
+  @Test
   void anSshConfigThatTurnsHostKeyCheckingOffIsOverruled() throws Exception {
     Files.writeString(sshDir.resolve("config"),
         "Host *\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n");

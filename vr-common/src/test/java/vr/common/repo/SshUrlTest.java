@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportProtocol;
+import org.eclipse.jgit.transport.URIish;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,5 +104,31 @@ class SshUrlTest {
   void scpStyleUrlsAreGuessedGitWithoutLookingOnDisk() {
     assertThat(Repo.guessVcs("git@git.example.com:org/app.git")).contains(Repo.Vcs.GIT);
     assertThat(Repo.storeVcs("gitserver:srv/app", tmp.resolve("none"))).isEqualTo(Repo.Vcs.GIT);
+  }
+
+  /** The name of the JGit transport protocol that would fetch {@code url} (what GitStore's fetch gets). */
+  static String transportOf(String url) throws Exception {
+    URIish u = new URIish(url);
+    for (TransportProtocol p : Transport.getTransportProtocols()) {
+      if (p.canHandle(u)) {
+        return p.getName();
+      }
+    }
+    return "none";
+  }
+
+  @Test
+  void jgitTakesSshUrlsToItsSshTransportAndTheRestWhereTheyWent() throws Exception {
+    Path repo = tmp.resolve("app");
+    Files.createDirectories(repo.resolve("objects"));
+    Files.writeString(repo.resolve("HEAD"), "ref: refs/heads/main\n");
+    String ssh = transportOf("ssh://git@host:2222/app.git");
+
+    assertThat(transportOf("git@host:org/app.git")).isEqualTo(ssh);
+    assertThat(transportOf("host:/srv/app.git")).isEqualTo(ssh);
+    assertThat(transportOf("git+ssh://host/app.git")).isEqualTo(ssh);
+    assertThat(transportOf(repo.toString())).isNotEqualTo(ssh).isEqualTo(transportOf("file://" + repo));
+    assertThat(transportOf("https://git.example.com/app.git")).isNotEqualTo(ssh).containsIgnoringCase("http");
+    assertThat(transportOf("git://git.example.com/app.git")).isNotEqualTo(ssh);
   }
 }
