@@ -26,6 +26,7 @@ import vr.common.fs.Inside;
 import vr.common.fs.Owner;
 import vr.common.model.BuildData;
 import vr.common.model.Hashing;
+import vr.common.repo.GitSsh;
 import vr.common.repo.Repo;
 import vr.common.repo.RepoStore;
 import vr.common.yaml.Yaml;
@@ -53,17 +54,21 @@ public final class Builder {
   private final BuildContainer container;
   private final Stack defaultStack;
   private final Duration lockTimeout;
+  private final GitSsh ssh;
   private final PrintStream out;
 
   /**
    * @param defaultStack the host's default stack, or null
+   * @param ssh how git repositories are reached over SSH (app and buildpacks alike)
    * @param out progress messages and the compile output (the terminal, usually)
    */
-  public Builder(BuilderHome home, BuildContainer container, Stack defaultStack, Duration lockTimeout, PrintStream out) {
+  public Builder(BuilderHome home, BuildContainer container, Stack defaultStack, Duration lockTimeout, GitSsh ssh,
+      PrintStream out) {
     this.home = home;
     this.container = container;
     this.defaultStack = defaultStack;
     this.lockTimeout = lockTimeout;
+    this.ssh = ssh;
     this.out = out;
   }
 
@@ -151,8 +156,8 @@ public final class Builder {
     Path app = scratch.resolve("app");
     // app_repo_url's #fragment is ignored: version names the revision
     RepoStore appStore = RepoStore.of(Repo.Vcs.named(data.appRepoType()), Repo.withoutFragment(data.appRepoUrl()),
-        home.appStore(data.appRepoUrl()));
-    out.println("-----> Fetching " + appStore.url());
+        home.appStore(data.appRepoUrl()), ssh);
+    out.println("-----> Fetching " + Repo.redacted(appStore.url()));
     appStore.update();
     Object pinned = data.extra().get(APP_REVISION);
     String appRevision = appStore.resolve(pinned instanceof String s && !s.isBlank() ? s : data.version());
@@ -194,9 +199,9 @@ public final class Builder {
 
   private Pack exportBuildpack(String url, Path dest, boolean needsDetect) {
     String plain = Repo.withoutFragment(url);
-    RepoStore store = RepoStore.of(url, home.buildpackStore(url));
+    RepoStore store = RepoStore.of(url, home.buildpackStore(url), ssh);
     try (FileLock lock = lockOrWait(home.lock(plain), "buildpack " + plain)) {
-      out.println("-----> Fetching buildpack " + store.url());
+      out.println("-----> Fetching buildpack " + Repo.redacted(store.url()));
       store.update();
       String rev = store.resolve(null); // the URL's #fragment, else the default branch
       store.export(rev, dest);

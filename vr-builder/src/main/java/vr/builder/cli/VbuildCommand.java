@@ -16,6 +16,7 @@ import picocli.CommandLine.ParentCommand;
 import vr.builder.BuildContainer;
 import vr.builder.Builder;
 import vr.builder.BuilderHome;
+import vr.builder.GitSshSettings;
 import vr.builder.LxcBuildContainer;
 import vr.builder.Stack;
 import vr.common.VrException;
@@ -23,6 +24,7 @@ import vr.common.cli.DebugOption;
 import vr.common.cli.Tool;
 import vr.common.cli.VersionProvider;
 import vr.common.model.BuildData;
+import vr.common.repo.GitSsh;
 
 /** {@code vbuild}: Build apps with buildpacks in containers. */
 @Command(
@@ -38,8 +40,8 @@ public final class VbuildCommand implements Runnable {
   long lockTimeout;
 
   @Option(names = "--config", paramLabel = "FILE", defaultValue = "/etc/vr/vbuild.yaml",
-      description = "The build host's settings: image_url, image_name, image_md5 of the default stack "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "The build host's settings: image_url, image_name, image_md5 of the default stack; "
+          + "git_ssh_key, git_known_hosts, git_ssh_config for git over SSH (default: ${DEFAULT-VALUE}).")
   Path config;
 
   private final Supplier<BuildContainer> containers;
@@ -121,7 +123,8 @@ public final class VbuildCommand implements Runnable {
           + "(try: sudo vbuild ...)");
     }
     Stack defaults = Stack.defaults(env, config);
-    return new Builder(home.get(), containers.get(), defaults, Duration.ofSeconds(lockTimeout), out);
+    GitSsh ssh = GitSshSettings.of(env, config);
+    return new Builder(home.get(), containers.get(), defaults, Duration.ofSeconds(lockTimeout), ssh, out);
   }
 
   /** The effective uid of this process, from {@code /proc/self/status}. */

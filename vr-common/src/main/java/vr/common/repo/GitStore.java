@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -20,6 +21,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import vr.common.VrException;
@@ -31,8 +33,11 @@ final class GitStore extends RepoStore {
   private static final List<RefSpec> REFSPECS =
       List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
 
-  GitStore(String url, Path dir) {
+  private final GitSsh ssh;
+
+  GitStore(String url, Path dir, GitSsh ssh) {
     super(url, dir);
+    this.ssh = ssh;
   }
 
   @Override
@@ -42,25 +47,42 @@ final class GitStore extends RepoStore {
 
   @Override
   public void update() {
+    // Made on first use by an SSH transport only: local and http(s) fetches do not load the SSH classes.
+    GitSshFactory[] sshFactory = new GitSshFactory[1];
+    TransportConfigCallback transports = t -> {
+      fastPacks(t);
+      if (t instanceof SshTransport st) {
+        if (sshFactory[0] == null) {
+          sshFactory[0] = new GitSshFactory(ssh);
+        }
+        st.setSshSessionFactory(sshFactory[0]);
+      }
+    };
     try {
       if (Files.isDirectory(dir().resolve("objects"))) {
         try (Git git = Git.open(dir().toFile())) {
           // forced refspecs: a rewritten branch follows the remote; removed refs go
           git.fetch().setRemote(url()).setRefSpecs(REFSPECS).setRemoveDeletedRefs(true)
-              .setTransportConfigCallback(GitStore::fastPacks).setTimeout(NETWORK_TIMEOUT_SECONDS).call();
+              .setTransportConfigCallback(transports).setTimeout(NETWORK_TIMEOUT_SECONDS).call();
         }
         return;
       }
       cloneBesideAndMove(tmp -> {
         if (!cloneLocally(tmp)) {
           Git.cloneRepository().setURI(url()).setDirectory(tmp.toFile()).setBare(true).setCloneAllBranches(true)
-              .setTransportConfigCallback(GitStore::fastPacks).setTimeout(NETWORK_TIMEOUT_SECONDS).call().close();
+              .setTransportConfigCallback(transports).setTimeout(NETWORK_TIMEOUT_SECONDS).call().close();
         }
       });
     } catch (VrException e) {
       throw e;
     } catch (Exception e) {
-      throw new VrException("cannot fetch git repository " + url() + ": " + rootMessage(e), e);
+      String explained = sshFactory[0] == null ? null : sshFactory[0].explain(e, url());
+      String why = explained != null ? explained : Repo.redacted(rootMessage(e), url());
+      throw new VrException("cannot fetch git repository " + Repo.redacted(url()) + ": " + why, e);
+    } finally {
+      if (sshFactory[0] != null) {
+        sshFactory[0].close();
+      }
     }
   }
 
@@ -153,7 +175,7 @@ final class GitStore extends RepoStore {
         id = null; // ambiguous or malformed names are as unknown as missing ones
       }
       if (id == null) {
-        throw new VrException("git repository " + url() + " has no version '" + r + "' (not a tag, branch or revision)");
+        throw new VrException("git repository " + Repo.redacted(url()) + " has no version '" + r + "' (not a tag, branch or revision)");
       }
       return id.name();
     } catch (IOException e) {
@@ -191,7 +213,7 @@ final class GitStore extends RepoStore {
         }
       }
     } catch (IOException e) {
-      throw new VrException("cannot export " + url() + " at " + revision + ": " + e.getMessage(), e);
+      throw new VrException("cannot export " + Repo.redacted(url()) + " at " + revision + ": " + e.getMessage(), e);
     }
   }
 

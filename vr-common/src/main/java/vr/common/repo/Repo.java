@@ -34,7 +34,7 @@ public final class Repo {
   }
 
   private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*)://([^/]*)(.*)$");
-  private static final Pattern SCP_LIKE = Pattern.compile("^[^/@:]+@([^/:]+):.*$");
+  private static final Pattern USERINFO_PASSWORD = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:]*:)[^/@]*@");
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   private Repo() {}
@@ -44,6 +44,24 @@ public final class Repo {
     String u = url.strip();
     int cut = u.indexOf('#');
     return cut < 0 ? u : u.substring(0, cut);
+  }
+
+  /**
+   * The URL as messages may show it: a password in its user info ({@code https://user:secret@host/...}) becomes
+   * {@code ***}, so that no error, progress line or log carries it.
+   */
+  public static String redacted(String url) {
+    return USERINFO_PASSWORD.matcher(url).replaceFirst("$1***@");
+  }
+
+  /** {@code text} (a message about {@code url}) with the password of {@code url}'s user info, if any, as {@code ***}. */
+  public static String redacted(String text, String url) {
+    var m = USERINFO_PASSWORD.matcher(url);
+    if (!m.find()) {
+      return text;
+    }
+    String password = url.substring(m.end(1), m.end() - 1);
+    return password.isEmpty() ? text : text.replace(password, "***");
   }
 
   /** The URL's {@code #fragment}, or null when it has none (or an empty one). */
@@ -92,10 +110,10 @@ public final class Repo {
     String scheme = m.matches() ? m.group(1).toLowerCase(Locale.ROOT) : null;
     String host = m.matches() ? m.group(2).replaceFirst("^.*@", "").replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT) : null;
     if (scheme == null) {
-      var scp = SCP_LIKE.matcher(u);
-      if (scp.matches()) {
+      Optional<SshUrl> scp = SshUrl.parse(u);
+      if (scp.isPresent()) {
         scheme = "ssh";
-        host = scp.group(1).toLowerCase(Locale.ROOT);
+        host = scp.get().host().toLowerCase(Locale.ROOT);
       }
     }
     if ("git".equals(scheme) || (scheme != null && scheme.startsWith("git+"))) {

@@ -25,14 +25,27 @@ public abstract sealed class RepoStore permits GitStore, HgStore {
     this.dir = dir;
   }
 
-  /** The store of {@code url} (its {@code #fragment}, if any, is the default revision) in {@code dir}. */
+  /**
+   * The store of {@code url} (its {@code #fragment}, if any, is the default revision) in {@code dir}; git reaches
+   * SSH URLs as {@code ssh} says (Mercurial runs its own {@code ssh} command).
+   */
+  public static RepoStore of(Repo.Vcs vcs, String url, Path dir, GitSsh ssh) {
+    return vcs == Repo.Vcs.GIT ? new GitStore(url, dir, ssh) : new HgStore(url, dir);
+  }
+
+  /** {@link #of(Repo.Vcs, String, Path, GitSsh)} with SSH set up from {@code ~/.ssh}. */
   public static RepoStore of(Repo.Vcs vcs, String url, Path dir) {
-    return vcs == Repo.Vcs.GIT ? new GitStore(url, dir) : new HgStore(url, dir);
+    return of(vcs, url, dir, GitSsh.defaults());
   }
 
   /** The store of {@code url} in {@code dir}, its VCS told by {@link Repo#storeVcs}. */
+  public static RepoStore of(String url, Path dir, GitSsh ssh) {
+    return of(Repo.storeVcs(url, dir), url, dir, ssh);
+  }
+
+  /** {@link #of(String, Path, GitSsh)} with SSH set up from {@code ~/.ssh}. */
   public static RepoStore of(String url, Path dir) {
-    return of(Repo.storeVcs(url, dir), url, dir);
+    return of(url, dir, GitSsh.defaults());
   }
 
   /** The repository's URL as fetched (without fragment). */

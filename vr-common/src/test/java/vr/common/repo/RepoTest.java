@@ -256,4 +256,29 @@ class RepoTest {
     Files.createDirectories(store.resolve(".hg"));
     assertThat(Repo.storeVcs("ssh://127.0.0.1:9/unknown", store)).isEqualTo(Repo.Vcs.HG);
   }
+
+  @Test
+  void redactedHidesAPasswordAndNothingElse() {
+    assertThat(Repo.redacted("https://user:tok3n@git.example.com/app.git")).isEqualTo("https://user:***@git.example.com/app.git");
+    assertThat(Repo.redacted("ssh://git:pw@host:2222/app.git")).isEqualTo("ssh://git:***@host:2222/app.git");
+    assertThat(Repo.redacted("ssh://git@host:2222/app.git")).isEqualTo("ssh://git@host:2222/app.git");
+    assertThat(Repo.redacted("git@host:app.git")).isEqualTo("git@host:app.git");
+    assertThat(Repo.redacted("/srv/a:b@c")).isEqualTo("/srv/a:b@c");
+  }
+
+  @Test
+  void aMessageAboutAUrlLosesItsPassword() {
+    assertThat(Repo.redacted("https://user:tok3n@host/a.git: not authorized (tok3n)", "https://user:tok3n@host/a.git"))
+        .isEqualTo("https://user:***@host/a.git: not authorized (***)");
+    assertThat(Repo.redacted("ssh://git@host/a.git: refused", "ssh://git@host/a.git")).isEqualTo("ssh://git@host/a.git: refused");
+  }
+
+  @Test
+  void aFailedFetchFromAUrlWithAPasswordNeverShowsIt() {
+    String url = "https://user:s3cr3t-token@127.0.0.1:1/app.git";
+    RepoStore s = RepoStore.of(Repo.Vcs.GIT, url, tmp.resolve("store"));
+    assertThatThrownBy(s::update).isInstanceOf(VrException.class)
+        .satisfies(e -> assertThat(e.getMessage()).startsWith("cannot fetch git repository https://user:***@127.0.0.1:1/app.git: ")
+            .doesNotContain("s3cr3t-token"));
+  }
 }
