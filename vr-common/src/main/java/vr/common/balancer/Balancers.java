@@ -53,7 +53,7 @@ public final class Balancers {
       BACKENDS.put(n, StingrayBalancer::new);
     }
     for (String n : new String[] {"chained", "vr.common.balancer.chained.ChainedBalancer"}) {
-      BACKENDS.put(n, ChainedBalancer::new);
+      BACKENDS.put(n, c -> new ChainedBalancer(c, Balancers::create));
     }
   }
 
@@ -75,6 +75,16 @@ public final class Balancers {
   /** Reads the {@code BALANCERS} mapping of {@code file}. */
   public static Balancers load(Path file) {
     return from(Yaml.load(file));
+  }
+
+  /**
+   * Builds the balancers from settings held in memory, e.g. a server's settings file or database, in the
+   * structure of the YAML file ({@code {BALANCERS: {web: {BACKEND: nginx, hosts: [lb1]}}}}), with the same
+   * checks; errors name {@code source} and the key's path, e.g. {@code settings: BALANCERS.web.ssh_port must
+   * be between 1 and 65535}.
+   */
+  public static Balancers from(Map<String, ?> settings, Path source) {
+    return from(YamlMap.of(settings, source));
   }
 
   /** Builds every balancer of {@code root}'s {@code BALANCERS} mapping. */

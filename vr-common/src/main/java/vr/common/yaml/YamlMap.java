@@ -21,14 +21,68 @@ public final class YamlMap {
   private final Map<String, Integer> lines;
   /** How each integer value was written ({@code 80}, {@code 0x50}, ...), when read from YAML. */
   private final Map<String, String> integerTexts;
+  /** Prepended to a key in errors: the path to this mapping ({@code BALANCERS.web.}) when it has no lines. */
+  private final String keyPrefix;
   private String source;
 
   YamlMap(Path file, int line, Map<String, Object> values, Map<String, Integer> lines, Map<String, String> integerTexts) {
+    this(file, line, values, lines, integerTexts, "");
+  }
+
+  private YamlMap(Path file, int line, Map<String, Object> values, Map<String, Integer> lines, Map<String, String> integerTexts,
+      String keyPrefix) {
     this.file = file;
     this.line = line;
     this.values = Collections.unmodifiableMap(values);
     this.lines = lines;
     this.integerTexts = integerTexts;
+    this.keyPrefix = keyPrefix;
+  }
+
+  /**
+   * A mapping built in memory (a server's settings, a database row) rather than read from a file, read with
+   * the same checks. Having no lines, its errors name {@code source} and the key's path from the top, e.g.
+   * {@code settings: BALANCERS.web.hosts must be a list of strings}. Values are taken as YAML would give them:
+   * any integer as a Long, any other number as a Double, nested maps (string keys) and lists likewise; a key
+   * that is not a string or a value of another type is an error naming it.
+   */
+  public static YamlMap of(Map<String, ?> values, Path source) {
+    return new YamlMap(source, 0, plainMap(values, source, ""), new LinkedHashMap<>(), Map.of(), "");
+  }
+
+  private static Map<String, Object> plainMap(Map<?, ?> m, Path source, String path) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!(e.getKey() instanceof String k)) {
+        throw InputException.at(source, 0, (path.isEmpty() ? "a key" : path.substring(0, path.length() - 1) + " has a key") + " that is not a string: "
+            + InputException.quote(String.valueOf(e.getKey())));
+      }
+      out.put(k, plainValue(e.getValue(), source, path + k));
+    }
+    return out;
+  }
+
+  private static Object plainValue(Object v, Path source, String path) {
+    if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof BigInteger) {
+      return v;
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Float || v instanceof java.math.BigDecimal) {
+      return ((Number) v).doubleValue();
+    }
+    if (v instanceof Map<?, ?> m) {
+      return plainMap(m, source, path + ".");
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new java.util.ArrayList<>();
+      for (int i = 0; i < l.size(); i++) {
+        out.add(plainValue(l.get(i), source, path + "[" + (i + 1) + "]"));
+      }
+      return out;
+    }
+    throw InputException.at(source, 0, path + " must be a string, number, boolean, list or mapping, not a " + v.getClass().getSimpleName());
   }
 
   /** An empty mapping attributed to {@code file}. */
@@ -75,7 +129,7 @@ public final class YamlMap {
 
   /** An input error about {@code key}, at its line. */
   public InputException error(String key, String what) {
-    return InputException.at(file, lineOf(key), key + " " + what);
+    return InputException.at(file, lineOf(key), keyPrefix + key + " " + what);
   }
 
   /**
@@ -96,7 +150,7 @@ public final class YamlMap {
   public String requireString(String key) {
     String s = string(key);
     if (s == null) {
-      throw InputException.at(file, line, "missing required key " + key);
+      throw InputException.at(file, line, "missing required key " + keyPrefix + key);
     }
     return s;
   }
@@ -168,7 +222,7 @@ public final class YamlMap {
    */
   public YamlMap child(String key) {
     Map<String, Object> m = map(key);
-    return m == null ? null : of(m, lineOf(key));
+    return m == null ? null : of(m, lineOf(key), keyPrefix + key + ".");
   }
 
   /** A list of mappings as {@link YamlMap}s, or null when absent; an element that is not a mapping is an error. */
@@ -184,17 +238,20 @@ public final class YamlMap {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> sm = (Map<String, Object>) m;
-      out.add(of(sm, lineOf(key)));
+      out.add(of(sm, lineOf(key), keyPrefix + key + "[" + (i + 1) + "]."));
     }
     return out;
   }
 
-  /** The YamlMap behind a nested value, or one without key lines (attributed to {@code line}) for a plain map. */
-  private YamlMap of(Map<String, Object> m, int fallbackLine) {
+  /**
+   * The YamlMap behind a nested value, or one without key lines (attributed to {@code line}) for a plain map,
+   * whose errors name the key by its {@code path}.
+   */
+  private YamlMap of(Map<String, Object> m, int fallbackLine, String path) {
     if (m instanceof Nested n) {
       return n.yaml;
     }
-    return new YamlMap(file, fallbackLine, new LinkedHashMap<>(m), new LinkedHashMap<>(), Map.of());
+    return new YamlMap(file, fallbackLine, new LinkedHashMap<>(m), new LinkedHashMap<>(), Map.of(), path);
   }
 
   /** A nested mapping's plain-map view that remembers its {@link YamlMap} (and so its key lines). */

@@ -24,8 +24,8 @@ import vr.common.testing.ZxtmFake;
 /**
  * The balancer benchmark (scripts/bench.d/balancers.sh): per-change latency of each backend end to end
  * (connect, lock, read, write, validate, apply) against a real sshd and real daemons on loopback, with the
- * bare reload each one needs over the same SSH connection as the baseline; HAProxy's runtime API round
- * trips on the socket itself; and the total time of many changes in a row. Args: [changes] [burst].
+ * bare reload each one needs over the same SSH connection as the baseline; one bare SSH round trip (a change's
+ * floor); HAProxy's runtime API round trips on the socket itself; and the total time of many changes in a row. Args: [changes] [burst].
  */
 public final class BalancerBench {
   public static void main(String[] args) throws Exception {
@@ -45,6 +45,10 @@ public final class BalancerBench {
       SshTarget target = new SshTarget("127.0.0.1", sshd.port(), "root", null, sshd.clientKey(), sshd.knownHosts(), false, null);
 
       System.out.println("per change, median of " + changes + " (alternating add and delete of one node):");
+      try (SshConnection c = Ssh.connect(target)) {
+        System.out.printf("  %-28s %8.1f ms   (the floor of any change: one exec channel running `true` as root)%n", "ssh round trip",
+            median(changes, i -> c.asRoot("true")));
+      }
       double ngMs = perChange(ng, changes);
       double ngBare;
       try (SshConnection c = Ssh.connect(target)) {

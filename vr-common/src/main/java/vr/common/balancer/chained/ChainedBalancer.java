@@ -9,7 +9,7 @@ import vr.common.VrException;
 import vr.common.balancer.Balancer;
 import vr.common.balancer.BalancerConfig;
 import vr.common.balancer.BalancerException;
-import vr.common.balancer.Balancers;
+import vr.common.balancer.BalancerFactory;
 import vr.common.balancer.ChangeResult;
 import vr.common.model.Node;
 import vr.common.yaml.YamlMap;
@@ -17,19 +17,21 @@ import vr.common.yaml.YamlMap;
 /**
  * Fans every change out to several balancers (e.g. nginx on the edge and a Stingray inside), configured as
  * {@code BALANCERS: [{BACKEND: ...}, ...]}. Every member is tried even when one fails; the result names each
- * member's hosts as {@code <n>:<host>} (n counting from 1). {@code getNodes} is the sorted union.
+ * member's hosts as {@code <n>:<host>} (n counting from 1). {@code getNodes} is the sorted union. The members
+ * are built by the {@link BalancerFactory} it is given ({@code Balancers::create}), so this class does not
+ * depend on {@code Balancers}, which registers it.
  */
 public final class ChainedBalancer implements Balancer {
   private final List<Balancer> members;
 
-  public ChainedBalancer(BalancerConfig c) {
+  public ChainedBalancer(BalancerConfig c, BalancerFactory factory) {
     List<YamlMap> list = c.children("BALANCERS");
     if (list == null || list.isEmpty()) {
       throw c.error("BALANCERS", "must list the chained balancers, e.g. BALANCERS: [{BACKEND: nginx, hosts: [lb1]}]");
     }
     List<Balancer> m = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      m.add(Balancers.create(c.name() + "[" + (i + 1) + "]", list.get(i), c.warnings()));
+      m.add(factory.create(c.name() + "[" + (i + 1) + "]", list.get(i), c.warnings()));
     }
     this.members = List.copyOf(m);
   }

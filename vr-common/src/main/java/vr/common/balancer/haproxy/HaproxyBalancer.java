@@ -6,18 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import vr.common.VrException;
 import vr.common.balancer.BalancerConfig;
-import vr.common.balancer.RemoteFiles;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
-import vr.common.ssh.ExecResult;
 import vr.common.ssh.Shell;
-import vr.common.ssh.SshConnection;
 
 /**
  * HAProxy over SSH. Each pool is a {@code backend <pool>} in {@code <include_dir>/<pool>.cfg} (HAProxy loads
@@ -31,7 +26,6 @@ import vr.common.ssh.SshConnection;
  */
 public final class HaproxyBalancer extends SshBalancer {
   private static final Pattern SERVER = Pattern.compile("(?m)^\\s*server\\s+(\\S+)\\s+(\\S+)");
-  private static final String END = "--vr-end--";
   private final String socket;
   private final String testCmd;
   private final String reloadCmd;
@@ -85,8 +79,7 @@ public final class HaproxyBalancer extends SshBalancer {
     StringBuilder sb = new StringBuilder("# Pool ").append(pool).append(", written by vr-suite: change it with `vr.cli pool`, not by hand.\n");
     sb.append("backend ").append(pool).append("\n  balance ").append(balance).append('\n');
     for (Node n : new TreeSet<>(nodes)) {
-      sb.append("  server ").append(serverName(n)).append(' ').append(address(n));
-      sb.append(serverOptions.isEmpty() ? "" : " " + serverOptions).append('\n');
+      sb.append(serverLine(n)).append('\n');
     }
     return sb.toString();
   }
@@ -100,160 +93,196 @@ public final class HaproxyBalancer extends SshBalancer {
     return n.host().contains(":") && !n.host().startsWith("[") ? "[" + n.host() + "]:" + n.port() : n.toString();
   }
 
-  @Override
-  protected void activate(SshConnection c, String pool, Set<Node> before, Set<Node> after) {
-    RemoteFiles.run(c, "test_cmd '" + testCmd + "'", testCmd);
-    Map<Node, String> running = after == null ? null : runningServers(c, pool);
-    if (after == null || running == null) {
-      reload(c, pool, after != null);
-      return;
-    }
-    reconcile(c, pool, running, after);
-  }
+  /**
+   * The runtime API's lines are limited to HAProxy's buffer size (16 KiB by default); the commands of a change
+   * go in lines of at most this many characters.
+   */
+  private static final int LINE_CHARS = 8000;
 
   @Override
-  protected void reactivate(SshConnection c, String pool, Set<Node> before, Set<Node> after, VrException failure) {
-    if (failure instanceof ReloadFailed) {
-      reload(c, pool, before != null);
-      return;
+  protected String activation(Change ch) {
+    StringBuilder sh = new StringBuilder(functions(ch.pool()));
+    String test = "vr_run " + Shell.quote("test_cmd '" + testCmd + "'") + " " + Shell.quote(testCmd) + " || return 1\n";
+    if (ch.after() == null) {
+      return sh.append(test).append("vr_reload absent").toString();
     }
-    Map<Node, String> running = before == null ? null : runningServers(c, pool);
-    if (running != null) {
-      reconcile(c, pool, running, before);
+    boolean tested = !runtimeValidates(ch);
+    if (tested) {
+      sh.append(test);
     }
+    Set<Node> before = ch.before() == null ? Set.of() : ch.before();
+    sh.append("vr_rt_used=1\n");
+    sh.append(runtime(ch.pool(), minus(ch.after(), before), minus(before, ch.after())));
+    sh.append("vr_s=$?\n[ $vr_s = 0 ] && return 0\n[ $vr_s = 2 ] || return 1\n");
+    // the running HAProxy does not know the backend yet (a new pool): validate and reload
+    sh.append("vr_rt_used=\n");
+    if (!tested) {
+      sh.append(test);
+    }
+    return sh.append("vr_reload present").toString();
   }
 
-  /** Brings the running backend's servers to {@code target} through the runtime API. */
-  private void reconcile(SshConnection c, String pool, Map<Node, String> running, Set<Node> target) {
-    List<String> cmds = new ArrayList<>();
-    for (Node n : target) {
-      if (!running.containsKey(n)) {
-        String s = pool + "/" + serverName(n);
-        cmds.add("add server " + s + " " + address(n) + (serverOptions.isEmpty() ? "" : " " + serverOptions));
-        cmds.add("enable server " + s);
-        if (serverOptions.matches("(.*\\s)?check(\\s.*)?")) {
-          cmds.add("enable health " + s);
-        }
-      }
-    }
-    List<String> gone = new ArrayList<>();
-    running.forEach((n, name) -> {
-      if (!target.contains(n)) {
-        gone.add(pool + "/" + name);
-        cmds.add("set server " + pool + "/" + name + " state maint");
-      }
-    });
-    List<String> outs = runtime(c, cmds);
-    for (int i = 0; i < cmds.size(); i++) {
-      String cmd = cmds.get(i);
-      String out = outs.get(i).strip();
-      boolean ok = cmd.startsWith("add server") ? out.contains("New server registered") : out.isEmpty();
-      if (!ok) {
-        throw new VrException("haproxy runtime API refused '" + cmd + "': " + out.replace('\n', ' '));
-      }
-    }
-    for (String s : gone) {
-      delete(c, s);
-    }
+  @Override
+  protected String undo(Change ch) {
+    Set<Node> before = ch.before() == null ? Set.of() : ch.before();
+    Set<Node> after = ch.after() == null ? Set.of() : ch.after();
+    // a failed reload: load the restored file again; failed runtime changes: put the running servers back
+    return functions(ch.pool())
+        + "if [ \"${vr_reload_failed-}\" = 1 ]; then vr_reload " + (ch.before() == null ? "absent" : "present") + "; return; fi\n"
+        + "[ \"${vr_rt_used-}\" = 1 ] || return 0\n"
+        + runtime(ch.pool(), minus(before, after), minus(after, before));
   }
 
-  /** {@code del server} once the server in maintenance has no connections left; cut them after drain_timeout. */
-  private void delete(SshConnection c, String server) {
-    long end = System.nanoTime() + drainTimeout.toNanos();
-    while (true) {
-      String out = runtime(c, List.of("del server " + server)).get(0).strip();
-      if (out.contains("Server deleted") || out.contains("No such server")) {
-        return;
-      }
-      if (System.nanoTime() > end) {
-        runtime(c, List.of("shutdown sessions server " + server));
-        out = runtime(c, List.of("del server " + server)).get(0).strip();
-        if (out.contains("Server deleted")) {
-          return;
-        }
-        throw new VrException("haproxy could not delete server " + server + ": " + out.replace('\n', ' '));
-      }
-      sleep(50);
+  /**
+   * Whether the runtime API checks everything that changes in the file, so that {@code test_cmd} need not run
+   * (it parses the whole configuration: 30 ms here, seconds with many certificates): only server lines come
+   * and go, rendered with the settings of the lines that stay, for addresses that need no name resolution
+   * ({@code add server} takes a host name the configuration could not resolve at the next reload). HAProxy
+   * parses an added server line as the configuration does and refuses to delete a server something refers
+   * to, and a refusal rolls the change back.
+   */
+  boolean runtimeValidates(Change ch) {
+    if (ch.before() == null || ch.after() == null) {
+      return false;
     }
+    String file = files(ch.pool()).get(0);
+    String old = ch.current().get(file);
+    String now = ch.next().get(file);
+    if (old == null || now == null) {
+      return false;
+    }
+    List<String> oldLines = List.of(old.split("\n"));
+    List<String> newLines = List.of(now.split("\n"));
+    Set<String> gone = new java.util.HashSet<>(oldLines);
+    newLines.forEach(gone::remove);
+    Set<String> come = new java.util.HashSet<>(newLines);
+    oldLines.forEach(come::remove);
+    Set<String> expectedCome = new java.util.HashSet<>();
+    for (Node n : minus(ch.after(), ch.before())) {
+      if (!isAddress(n.host())) {
+        return false;
+      }
+      expectedCome.add(serverLine(n));
+    }
+    Set<String> expectedGone = new java.util.HashSet<>();
+    for (Node n : minus(ch.before(), ch.after())) {
+      expectedGone.add(serverLine(n));
+    }
+    return come.equals(expectedCome) && gone.equals(expectedGone);
   }
 
-  /** The running backend's servers by node, or null when the running HAProxy has no such backend. */
-  private Map<Node, String> runningServers(SshConnection c, String pool) {
-    String out = runtime(c, List.of("show servers state " + pool)).get(0);
-    if (out.contains("Can't find backend")) {
-      return null;
+  private static boolean isAddress(String host) {
+    return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || host.contains(":");
+  }
+
+  private static Set<Node> minus(Set<Node> a, Set<Node> b) {
+    Set<Node> out = new TreeSet<>(a);
+    out.removeAll(b);
+    return out;
+  }
+
+  /**
+   * Shell that adds servers for {@code add} and removes those of {@code remove} through the runtime API: 0 when
+   * done, 2 when the running HAProxy has no such backend, 1 (after saying why) when it refused. Adding a server
+   * that exists enables it, removing one that is gone is fine, so that it also serves to undo. A removed
+   * server is put in maintenance, then deleted once its connections ended (cut after drain_timeout).
+   */
+  private String runtime(String pool, Set<Node> add, Set<Node> remove) {
+    StringBuilder sh = new StringBuilder("vr_apply() {\nvr_busy=\n");
+    List<String> adds = new ArrayList<>();
+    for (Node n : add) {
+      String s = pool + "/" + serverName(n);
+      adds.add("add server " + s + " " + address(n) + (serverOptions.isEmpty() ? "" : " " + serverOptions) + "; enable server " + s
+          + (serverOptions.matches("(.*\\s)?check(\\s.*)?") ? "; enable health " + s : ""));
     }
-    Map<Node, String> servers = new TreeMap<>();
-    for (String line : out.split("\n")) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length >= 19 && !f[0].startsWith("#") && f[1].equals(pool)) {
-        servers.put(new Node(f[4], Integer.parseInt(f[18])), f[3]);
+    for (String line : lines(adds)) {
+      sh.append("vr_api ").append(Shell.quote(line)).append(" || return 1\nvr_added || return $?\n");
+    }
+    List<String> dels = new ArrayList<>();
+    StringBuilder names = new StringBuilder();
+    for (Node n : remove) {
+      String s = pool + "/" + serverName(n);
+      dels.add("set server " + s + " state maint; del server " + s);
+      names.append(' ').append(Shell.quote(s));
+    }
+    for (String line : lines(dels)) {
+      sh.append("vr_api ").append(Shell.quote(line)).append(" || return 1\nvr_deleted || return $?\n");
+    }
+    if (!remove.isEmpty()) {
+      sh.append("[ -z \"$vr_busy\" ] || vr_drain").append(names).append(" || return 1\n");
+    }
+    return sh.append("return 0\n}\nvr_apply\n").toString();
+  }
+
+  private static List<String> lines(List<String> cmds) {
+    List<String> out = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String c : cmds) {
+      if (line.length() > 0 && line.length() + c.length() > LINE_CHARS) {
+        out.add(line.toString());
+        line.setLength(0);
       }
+      line.append(line.length() > 0 ? "; " : "").append(c);
     }
-    if (servers.isEmpty() && !out.strip().startsWith("1")) {
-      throw new VrException("haproxy runtime API: unexpected answer to 'show servers state': " + out.strip().replace('\n', ' '));
+    if (line.length() > 0) {
+      out.add(line.toString());
     }
-    return servers;
+    return out;
   }
 
-  private void reload(SshConnection c, String pool, boolean present) {
-    try {
-      RemoteFiles.run(c, "reload_cmd '" + reloadCmd + "'", reloadCmd);
-    } catch (VrException e) {
-      throw new ReloadFailed(e.getMessage());
-    }
-    // The reload is asynchronous; wait until the new process answers on the socket, so that the next change
-    // talks to it (an old process could otherwise take a runtime change the new one never sees).
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < end) {
-      String out = runtime(c, List.of("show servers state " + pool)).get(0);
-      boolean known = !out.contains("Can't find backend") && out.strip().startsWith("1");
-      if (known == present) {
-        return;
-      }
-      sleep(50);
-    }
-    throw new ReloadFailed("haproxy did not " + (present ? "load" : "drop") + " backend " + pool + " within 30 s of reload_cmd");
+  /** The shell functions of activation and undo: the runtime API, its answers, draining and reloading. */
+  private String functions(String pool) {
+    long drainTicks = Math.max(1, (drainTimeout.toMillis() + 49) / 50);
+    String p = Shell.quote(pool);
+    return "vr_sock=" + Shell.quote(socket) + "\n"
+        + "vr_rt() { socat -t 5 stdio \"UNIX-CONNECT:$vr_sock\" 2>&1 9>&- <<VR_EOF\n$1\nVR_EOF\n}\n"
+        + "vr_api() { vr_out=$(vr_rt \"$1\") || vr_fail \"cannot reach the haproxy admin socket $vr_sock\" \"$vr_out\"; }\n"
+        // the answers to add server + enable server [+ enable health]: 2 when the backend is unknown
+        + "vr_added() {\n"
+        + "  case $vr_out in *'No such backend.'*) return 2;; esac\n"
+        + "  vr_bad=\n"
+        + "  while IFS= read -r vr_l; do case $vr_l in ''|'New server registered.'|'Already exists a server with the same name in backend.') ;;"
+        + " *) vr_bad=\"$vr_bad$vr_l \";; esac; done <<VR_EOF\n$vr_out\nVR_EOF\n"
+        + "  [ -z \"$vr_bad\" ] || vr_fail 'haproxy runtime API refused the new servers' \"$vr_bad\"\n}\n"
+        // the answers to set server ... state maint + del server: vr_busy when some still have connections
+        + "vr_deleted() {\n"
+        + "  case $vr_out in *'No such backend.'*) return 2;; esac\n"
+        + "  vr_bad=\n"
+        + "  while IFS= read -r vr_l; do case $vr_l in ''|'Server deleted.'|'No such server.') ;; *'still has connections'*) vr_busy=1;;"
+        + " *) vr_bad=\"$vr_bad$vr_l \";; esac; done <<VR_EOF\n$vr_out\nVR_EOF\n"
+        + "  [ -z \"$vr_bad\" ] || vr_fail 'haproxy runtime API refused to delete servers' \"$vr_bad\"\n}\n"
+        + "vr_drain() {\n"
+        + "  for vr_sv in \"$@\"; do\n"
+        + "    vr_i=0\n"
+        + "    while :; do\n"
+        + "      vr_api \"del server $vr_sv\" || return 1\n"
+        + "      case $vr_out in *'Server deleted.'*|*'No such server.'*) break;; *'still has connections'*) ;;"
+        + " *) vr_fail \"haproxy could not delete server $vr_sv\" \"$vr_out\"; return 1;; esac\n"
+        + "      vr_i=$((vr_i + 1))\n"
+        + "      if [ $vr_i -gt " + drainTicks + " ]; then\n"
+        + "        vr_api \"shutdown sessions server $vr_sv; del server $vr_sv\" || return 1\n"
+        + "        case $vr_out in *'Server deleted.'*) break;; esac\n"
+        + "        vr_fail \"haproxy could not delete server $vr_sv\" \"$vr_out\"; return 1\n"
+        + "      fi\n"
+        + "      sleep 0.05\n"
+        + "    done\n"
+        + "  done\n}\n"
+        // The reload is asynchronous; wait until the new process answers on the socket, so that the next change
+        // talks to it (an old process could otherwise take a runtime change the new one never sees).
+        + "vr_reload() {\n"
+        + "  vr_run " + Shell.quote("reload_cmd '" + reloadCmd + "'") + " " + Shell.quote(reloadCmd) + " || { vr_reload_failed=1; return 1; }\n"
+        + "  vr_i=0\n"
+        + "  while [ $vr_i -lt 600 ]; do\n"
+        + "    vr_o=$(vr_rt \"show servers state \"" + p + ")\n"
+        + "    case $vr_o in *\"Can't find backend\"*) vr_k=absent;; 1*) vr_k=present;; *) vr_k=;; esac\n"
+        + "    [ \"$vr_k\" = \"$1\" ] && return 0\n"
+        + "    vr_i=$((vr_i + 1)); sleep 0.05\n"
+        + "  done\n"
+        + "  vr_reload_failed=1\n"
+        + "  vr_fail \"haproxy did not $([ $1 = present ] && echo load || echo drop) backend \"" + p + "\" within 30 s of reload_cmd\"\n}\n";
   }
 
-  /** Sends each command on its own connection to the admin socket, in one SSH exec; returns each answer. */
-  List<String> runtime(SshConnection c, List<String> cmds) {
-    if (cmds.isEmpty()) {
-      return List.of();
-    }
-    StringBuilder script = new StringBuilder();
-    for (String cmd : cmds) {
-      script.append("printf '%s\\n' ").append(Shell.quote(cmd)).append(" | socat -t 5 stdio UNIX-CONNECT:").append(Shell.quote(socket))
-          .append(" || echo 'vr: cannot reach the admin socket'; echo '").append(END).append("'; ");
-    }
-    ExecResult r = c.asRoot(script.toString());
-    List<String> outs = new ArrayList<>(List.of(r.stdout().split(END + "\n?", -1)));
-    if (!r.ok() || outs.size() < cmds.size()) {
-      throw new VrException("haproxy runtime API on " + socket + " failed: " + r.summary());
-    }
-    for (String o : outs) {
-      if (o.contains("vr: cannot reach the admin socket")) {
-        throw new VrException("cannot reach the haproxy admin socket " + socket + ": " + r.summary());
-      }
-    }
-    return outs.subList(0, cmds.size());
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new VrException("interrupted");
-    }
-  }
-
-  /** A failed reload: the restored file must be loaded again. */
-  private static final class ReloadFailed extends VrException {
-    private static final long serialVersionUID = 1L;
-
-    ReloadFailed(String m) {
-      super(m);
-    }
+  private String serverLine(Node n) {
+    return "  server " + serverName(n) + " " + address(n) + (serverOptions.isEmpty() ? "" : " " + serverOptions);
   }
 }

@@ -9,10 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vr.common.VrException;
 import vr.common.balancer.BalancerConfig;
-import vr.common.balancer.RemoteFiles;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
-import vr.common.ssh.SshConnection;
+import vr.common.ssh.Shell;
 
 /**
  * nginx over SSH: one file per pool, {@code <include_dir>/<pool>.conf}, holding an {@code upstream <pool>}
@@ -53,21 +52,16 @@ public final class NginxBalancer extends SshBalancer {
   }
 
   @Override
-  protected void activate(SshConnection c, String pool, Set<Node> before, Set<Node> after) {
-    RemoteFiles.run(c, "test_cmd '" + testCmd + "'", testCmd);
-    try {
-      RemoteFiles.run(c, "reload_cmd '" + reloadCmd + "'", reloadCmd);
-    } catch (VrException e) {
-      throw new ReloadFailed(e.getMessage());
-    }
+  protected String activation(Change change) {
+    return "vr_run " + Shell.quote("test_cmd '" + testCmd + "'") + " " + Shell.quote(testCmd) + " || return 1\n"
+        + "vr_run " + Shell.quote("reload_cmd '" + reloadCmd + "'") + " " + Shell.quote(reloadCmd) + " || { vr_reload_failed=1; return 1; }";
   }
 
   @Override
-  protected void reactivate(SshConnection c, String pool, Set<Node> before, Set<Node> after, VrException failure) {
-    if (failure instanceof ReloadFailed) {
-      // the reload may have half happened: load the restored files again
-      RemoteFiles.run(c, "reload_cmd '" + reloadCmd + "' after restoring", reloadCmd);
-    }
+  protected String undo(Change change) {
+    // the reload may have half happened: load the restored files again
+    return "[ \"${vr_reload_failed-}\" != 1 ] || vr_run " + Shell.quote("reload_cmd '" + reloadCmd + "' after restoring") + " "
+        + Shell.quote(reloadCmd);
   }
 
   /** The seed's format: {@code \nupstream <pool> {\n  server <node>;\n...}\n}. */
@@ -94,14 +88,5 @@ public final class NginxBalancer extends SshBalancer {
       }
     }
     return out;
-  }
-
-  /** A failed reload, after which the restored files must be loaded again. */
-  private static final class ReloadFailed extends VrException {
-    private static final long serialVersionUID = 1L;
-
-    ReloadFailed(String m) {
-      super(m);
-    }
   }
 }

@@ -9,16 +9,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import vr.common.VrException;
 import vr.common.balancer.BalancerConfig;
-import vr.common.balancer.RemoteFiles;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
-import vr.common.ssh.ExecResult;
 import vr.common.ssh.Shell;
-import vr.common.ssh.SshConnection;
 
 /**
  * Varnish over SSH. Each pool is {@code <include_dir>/<pool_file_prefix><pool>.vcl}: a {@code backend} per
@@ -34,7 +28,6 @@ import vr.common.ssh.SshConnection;
  * director without backends (requests get 503).
  */
 public final class VarnishBalancer extends SshBalancer {
-  private static final Logger LOG = LoggerFactory.getLogger(VarnishBalancer.class);
   static final String VCL_PREFIX = "vr_pools_";
   private static final Pattern BACKEND = Pattern.compile("\\.host\\s*=\\s*\"([^\"]*)\"\\s*;\\s*\\.port\\s*=\\s*\"([0-9]+)\"");
   private final String mainPoolFile;
@@ -126,35 +119,20 @@ public final class VarnishBalancer extends SshBalancer {
   }
 
   @Override
-  protected void activate(SshConnection c, String pool, Set<Node> before, Set<Node> after) {
-    String name = VCL_PREFIX + System.currentTimeMillis() + "_" + ThreadLocalRandom.current().nextInt(1000, 10000);
-    ExecResult load = c.asRoot(varnishadm + " vcl.load " + name + " " + Shell.quote(vclFile));
-    if (!load.ok()) {
-      throw new VrException("varnish rejected the new VCL (vcl.load " + vclFile + "): " + load.summary());
-    }
-    ExecResult use = c.asRoot(varnishadm + " vcl.use " + name);
-    if (!use.ok()) {
-      c.asRoot(varnishadm + " vcl.discard " + name);
-      throw new VrException("varnish could not switch to the new VCL (vcl.use): " + use.summary());
-    }
-    discardOld(c, name);
-  }
-
-  /** Discards the VCLs this backend loaded earlier and that are no longer active. */
-  private void discardOld(SshConnection c, String active) {
-    ExecResult list = c.asRoot(varnishadm + " vcl.list");
-    if (!list.ok()) {
-      LOG.warn("balancer {}: vcl.list failed: {}", name, list.summary());
-      return;
-    }
-    for (String line : list.stdout().split("\n")) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length >= 5 && f[0].equals("available") && f[4].startsWith(VCL_PREFIX) && !f[4].equals(active)) {
-        ExecResult d = c.asRoot(varnishadm + " vcl.discard " + f[4]);
-        if (!d.ok()) {
-          LOG.warn("balancer {}: vcl.discard {} failed: {}", name, f[4], d.summary());
-        }
-      }
-    }
+  protected String activation(Change change) {
+    String vcl = VCL_PREFIX + System.currentTimeMillis() + "_" + ThreadLocalRandom.current().nextInt(1000, 10000);
+    return "vr_adm=" + Shell.quote(varnishadm) + "\n"
+        + "vr_try " + Shell.quote("varnish rejected the new VCL (vcl.load " + vclFile + ")") + " \"$vr_adm vcl.load " + vcl + " \""
+        + Shell.quote(Shell.quote(vclFile)) + " || return 1\n"
+        + "vr_try " + Shell.quote("varnish could not switch to the new VCL (vcl.use)") + " \"$vr_adm vcl.use " + vcl + "\" || {\n"
+        + "  (exec 9>&-; eval \"$vr_adm vcl.discard " + vcl + "\") >/dev/null 2>&1; return 1; }\n"
+        // discard the VCLs this backend loaded before, so that they do not pile up (others, like boot, stay)
+        + "vr_out=$(exec 9>&-; eval \"$vr_adm vcl.list\" 2>&1) || { vr_warn 'vcl.list failed' \"$vr_out\"; return 0; }\n"
+        + "for vr_v in $(printf '%s\\n' \"$vr_out\" | awk '$1 == \"available\" && index($5, \"" + VCL_PREFIX + "\") == 1 && $5 != \"" + vcl
+        + "\" { print $5 }'); do\n"
+        + "  case $vr_v in *[!A-Za-z0-9_]*) continue;; esac\n"
+        + "  vr_d=$(exec 9>&-; eval \"$vr_adm vcl.discard $vr_v\" 2>&1) || vr_warn \"vcl.discard $vr_v failed\" \"$vr_d\"\n"
+        + "done\n"
+        + "return 0";
   }
 }
