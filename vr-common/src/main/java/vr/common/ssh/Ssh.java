@@ -132,6 +132,7 @@ public final class Ssh {
   private static SshClient client(Path knownHosts, boolean acceptUnknown) {
     return CLIENTS.computeIfAbsent(knownHosts.toAbsolutePath() + "|" + acceptUnknown, k -> {
       SshClient c = SshClient.setUpDefaultClient();
+      SshHosts.noDelay(c);
       ServerKeyVerifier unknown = acceptUnknown ? AcceptAllServerKeyVerifier.INSTANCE : RejectAllServerKeyVerifier.INSTANCE;
       c.setServerKeyVerifier(new KnownHostsServerKeyVerifier(unknown, knownHosts) {
         @Override
