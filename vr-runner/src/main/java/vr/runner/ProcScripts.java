@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import vr.common.InputException;
 import vr.common.yaml.Yaml;
+import vr.common.exec.Shell;
 
 /**
  * The files setup puts at the top of a proc's root filesystem, all POSIX sh so that a busybox stack works:
@@ -54,7 +55,7 @@ public final class ProcScripts {
       // Like Heroku, the command line is run by sh -c: compound commands work, and busybox and dash exec its
       // last simple command, so the app itself receives the container init's signals. (The original wrote
       // "exec <cmd>" into the script, which broke "a && b" and "X=1 app".)
-      b.append("  exec /bin/sh -c ").append(Sh.quote(cmd)).append('\n');
+      b.append("  exec /bin/sh -c ").append(Shell.quote(cmd)).append('\n');
     } else {
       b.append("  echo 'proc.sh: this proc has no command' >&2; exit 1\n");
     }
@@ -72,14 +73,14 @@ public final class ProcScripts {
   public static String envSh(Map<String, Object> env, Map<String, String> hostEnv) {
     StringBuilder b = new StringBuilder("# Written by vrun setup: the release's env.\n");
     for (Map.Entry<String, Object> e : new TreeMap<>(env).entrySet()) {
-      b.append("export ").append(e.getKey()).append('=').append(Sh.quote(value(e.getKey(), e.getValue(), hostEnv)))
+      b.append("export ").append(e.getKey()).append('=').append(Shell.quote(value(e.getKey(), e.getValue(), hostEnv)))
           .append('\n');
     }
     return b.toString();
   }
 
   static String value(String key, Object v, Map<String, String> hostEnv) {
-    if (!Sh.isName(key)) {
+    if (!Shell.isName(key)) {
       throw new InputException("env: " + InputException.quote(key) + " is not a valid environment variable name");
     }
     if (v == null) {
@@ -95,7 +96,7 @@ public final class ProcScripts {
       if (s.indexOf('\0') >= 0) {
         throw new InputException("env: " + key + " holds a NUL character");
       }
-      if (s.startsWith("$") && Sh.isName(s.substring(1))) {
+      if (s.startsWith("$") && Shell.isName(s.substring(1))) {
         return hostEnv.getOrDefault(s.substring(1), "");
       }
       return s;

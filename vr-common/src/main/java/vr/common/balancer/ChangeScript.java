@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import vr.common.VrException;
 import vr.common.ssh.ExecResult;
-import vr.common.ssh.Shell;
+import vr.common.exec.Shell;
 
 /**
  * The one remote shell script that makes a pool change on a balancer host, so that a change costs one SSH

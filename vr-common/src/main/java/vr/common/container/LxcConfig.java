@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import vr.common.VrException;
-import vr.common.ssh.Shell;
+import vr.common.exec.Shell;
 
 /**
  * Renders a {@link ContainerSpec} to an LXC 5 config file. The choices, checked on the target hosts:

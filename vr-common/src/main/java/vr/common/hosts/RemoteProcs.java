@@ -10,7 +10,7 @@ import vr.common.ssh.CommandResult;
 import vr.common.ssh.ExecOptions;
 import vr.common.ssh.ForwardTarget;
 import vr.common.ssh.PortForward;
-import vr.common.ssh.Shell;
+import vr.common.exec.Shell;
 import vr.common.ssh.SshHosts;
 import vr.common.supervisor.ProgramInstaller;
 import vr.common.supervisor.ProgramSection;

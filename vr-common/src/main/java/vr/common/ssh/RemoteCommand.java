@@ -1,4 +1,5 @@
 package vr.common.ssh;
+import vr.common.exec.Shell;
 
 /**
  * The command line sent to sshd for one {@code exec}. The login shell first prints its PID on a line of

@@ -16,6 +16,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import vr.common.VrException;
+import vr.common.exec.Shell;
 
 /**
  * One authenticated SSH connection, reused for every command of a change (the original opened a new

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import vr.common.balancer.BalancerConfig;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
-import vr.common.ssh.Shell;
+import vr.common.exec.Shell;
 
 /**
  * HAProxy over SSH. Each pool is a {@code backend <pool>} in {@code <include_dir>/<pool>.cfg} (HAProxy loads

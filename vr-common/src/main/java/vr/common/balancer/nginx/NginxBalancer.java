@@ -11,7 +11,7 @@ import vr.common.VrException;
 import vr.common.balancer.BalancerConfig;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
-import vr.common.ssh.Shell;
+import vr.common.exec.Shell;
 
 /**
  * nginx over SSH: one file per pool, {@code <include_dir>/<pool>.conf}, holding an {@code upstream <pool>}

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import vr.common.balancer.BalancerConfig;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
-import vr.common.ssh.Shell;
+import vr.common.exec.Shell;
 
 /**
  * Varnish over SSH. Each pool is {@code <include_dir>/<pool_file_prefix><pool>.vcl}: a {@code backend} per
