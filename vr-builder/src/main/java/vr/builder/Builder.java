@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import vr.common.VrException;
 import vr.common.fs.Trees;
 import vr.common.cli.Progress;
 import vr.common.fs.Archives;
+import vr.common.fs.AtomicFiles;
 import vr.common.fs.FileLock;
 import vr.common.fs.Inside;
 import vr.common.fs.Owner;
@@ -375,29 +377,20 @@ public final class Builder {
 
   /** The build's log (the build could write it): a regular file inside its folder, never a link's target. */
   private static void copyAtomically(Path src, Path target) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
     try (InputStream in = Inside.open(src.getParent(), src.getFileName().toString())) {
       if (in == null) {
         throw new IOException(src.getFileName() + " is missing");
       }
-      Files.copy(in, tmp);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(target, in, PosixFilePermissions.fromString("rw-r--r--"), true);
     } catch (InputException e) {
       throw new VrException("the build's " + e.getMessage(), e);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 
-  private static void writeAtomically(Path target, String text) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+  private static void writeAtomically(Path target, String text) {
+    AtomicFiles.writeString(target, text);
   }
+
 
   /**
    * Replaces the stored cache with the build's by renames (both live under the builder's home): the new one

@@ -11,6 +11,7 @@ import vr.common.InputException;
 import vr.common.VrException;
 import vr.common.container.ContainerSpec;
 import vr.common.container.Lxc;
+import vr.common.fs.AtomicFiles;
 import vr.common.fs.VrPaths;
 
 /**
@@ -204,12 +205,12 @@ final class PreparedRun {
     b.append(key).append(' ').append(value).append('\n');
   }
 
-  /** Writes {@code file} atomically, readable by its owner only: the proc.yaml's copy may hold secrets. */
-  private static void write(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  /**
+   * Writes {@code file} atomically, readable by its owner only (the proc.yaml's copy may hold secrets), without
+   * fsync: a record torn by a crash is not current and is made again by the next start through Java.
+   */
+  private static void write(Path file, String text) {
+    AtomicFiles.writeString(file, text, null, false);
   }
+
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import vr.common.VrException;
+import vr.common.fs.AtomicFiles;
 import vr.common.fs.Trees;
 
 /**
@@ -26,6 +27,8 @@ import vr.common.fs.Trees;
  * processes through its cgroups ({@code lxc.payload.<name>}) and kills them, so callers can always clean up.
  */
 public final class Lxc {
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> CONFIG_MODE =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
   private final Cgroups cgroups;
 
   public Lxc(Cgroups cgroups) {
@@ -69,10 +72,8 @@ public final class Lxc {
       Files.createDirectories(dir);
       Files.createDirectories(upper);
       Path cfg = dir.resolve("config");
-      // A name of our own, not createTempFile: its SecureRandom costs a proc start ~10 ms.
-      Path tmp = dir.resolve(".config." + ProcessHandle.current().pid() + ".tmp");
-      Files.writeString(tmp, config, StandardCharsets.UTF_8);
-      Files.move(tmp, cfg, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // Made again on every start: no fsync (AtomicFiles' temp name needs no SecureRandom either).
+      AtomicFiles.writeString(cfg, config, CONFIG_MODE, false);
       return cfg;
     } catch (IOException e) {
       throw new VrException("cannot write the container config in " + dir + ": " + e.getMessage(), e);

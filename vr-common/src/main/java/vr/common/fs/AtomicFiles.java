@@ -1,6 +1,8 @@
 package vr.common.fs;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -17,31 +20,57 @@ import vr.common.VrException;
 
 /**
  * Writes files so that a reader sees the old content or the new one, never a half-written file, even after a
- * crash: temp file beside the target, write, fsync, set permissions, rename over the target, fsync the directory.
+ * crash: temp file beside the target (owner-only until complete), write, fsync, set permissions, rename over the
+ * target, fsync the directory. The suite's one helper for it.
  */
 public final class AtomicFiles {
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
   private AtomicFiles() {}
 
-  /** Writes {@code bytes} to {@code file} atomically, with mode 0644. */
+  /** Writes {@code bytes} to {@code file} atomically and durably, with mode 0644. */
   public static void write(Path file, byte[] bytes) {
     write(file, bytes, PosixFilePermissions.fromString("rw-r--r--"));
   }
 
-  /** Writes {@code bytes} to {@code file} atomically with the given permissions (exact: the umask does not apply). */
+  /** Writes {@code bytes} to {@code file} atomically and durably with the given permissions (exact: the umask does not apply). */
   public static void write(Path file, byte[] bytes, Set<PosixFilePermission> permissions) {
+    write(file, new ByteArrayInputStream(bytes), permissions, true);
+  }
+
+  /**
+   * Writes what {@code content} holds to {@code file}: into a temp file beside it, created readable by its
+   * owner only (a secret is never readable by others, not even while it is written), given
+   * {@code permissions} when complete (exact; null keeps owner-only), then renamed over {@code file}.
+   * {@code durable} also fsyncs the file and the directory, so the new content survives a crash; files made
+   * again on every start (a container's config, a prepared start's record) skip that cost, since a reader
+   * that finds them stale or torn after a crash makes them again.
+   */
+  public static void write(Path file, InputStream content, Set<PosixFilePermission> permissions, boolean durable) {
     Path tmp = tempBeside(file);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-          ch.write(b);
+      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          OWNER_ONLY)) {
+        byte[] buf = new byte[64 * 1024];
+        for (int n; (n = content.read(buf)) >= 0; ) {
+          ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+          while (b.hasRemaining()) {
+            ch.write(b);
+          }
         }
-        ch.force(true);
+        if (durable) {
+          ch.force(true);
+        }
       }
       if (permissions != null) {
         Files.setPosixFilePermissions(tmp, permissions);
       }
-      moveIntoPlace(tmp, file);
+      if (durable) {
+        moveIntoPlace(tmp, file);
+      } else {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      }
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw new VrException("cannot write " + file + ": " + reason(e), e);
@@ -51,14 +80,19 @@ public final class AtomicFiles {
     }
   }
 
-  /** Writes UTF-8 text atomically, mode 0644. */
+  /** Writes UTF-8 text atomically and durably, mode 0644. */
   public static void writeString(Path file, String text) {
     write(file, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Writes UTF-8 text atomically with the given permissions, e.g. {@code PosixFilePermissions.fromString("rwxr-xr-x")}. */
+  /** Writes UTF-8 text atomically and durably with the given permissions, e.g. {@code PosixFilePermissions.fromString("rwxr-xr-x")}. */
   public static void writeString(Path file, String text, Set<PosixFilePermission> permissions) {
     write(file, text.getBytes(StandardCharsets.UTF_8), permissions);
+  }
+
+  /** As {@link #write(Path, InputStream, Set, boolean)} for UTF-8 text. */
+  public static void writeString(Path file, String text, Set<PosixFilePermission> permissions, boolean durable) {
+    write(file, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), permissions, durable);
   }
 
   /** A fresh name beside {@code target} (same directory, so a rename is atomic), not yet created. */

@@ -1,15 +1,13 @@
 package vr.common.supervisor;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Function;
 import vr.common.VrException;
+import vr.common.fs.AtomicFiles;
 import vr.common.fs.VrPaths;
 import vr.common.model.ProcName;
 import vr.common.supervisor.SupervisorFault.Fault;
@@ -182,34 +180,13 @@ public final class ProgramInstaller {
     }
   }
 
-  /** Temp file beside the target, fsync, rename: supervisord never reads half a section. */
+  /** Atomically and durably ({@link AtomicFiles}): supervisord never reads half a section. */
   static void write(Path file, byte[] content) {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(java.nio.ByteBuffer.wrap(content));
-        ch.force(true);
-      }
-      tmp.toFile().setReadable(true, false);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new VrException("cannot write " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort: a stray dot-file does not match supervisord's include glob
-        }
-      }
     }
+    AtomicFiles.write(file, content, PosixFilePermissions.fromString("rw-r--r--"));
   }
 }

@@ -42,4 +42,36 @@ class AtomicFilesTest {
         .hasMessageNotContaining("\n");
     assertThat(tmp.resolve("missing-dir")).doesNotExist();
   }
+
+  @Test
+  void whatIsBeingWrittenIsReadableByItsOwnerOnlyUntilItIsComplete() throws Exception {
+    Path f = tmp.resolve("prepared-proc.yaml");
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    java.io.InputStream secret = new java.io.ByteArrayInputStream("env: {DB_PASSWORD: s3cret}\n".getBytes()) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        try (var s = Files.list(tmp)) {
+          s.forEach(p -> {
+            try {
+              seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return super.read(b, off, len);
+      }
+    };
+    AtomicFiles.write(f, secret, PosixFilePermissions.fromString("rw-r-----"), false);
+    assertThat(seen).isNotEmpty().containsOnly("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----");
+    assertThat(Files.readString(f)).isEqualTo("env: {DB_PASSWORD: s3cret}\n");
+    AtomicFiles.writeString(f, "again", null, false);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    try (var s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("prepared-proc.yaml");
+    }
+  }
 }
