@@ -15,7 +15,7 @@ import vr.common.VrException;
 import vr.common.cli.Progress;
 import vr.common.fs.Archives;
 import vr.common.fs.Downloads;
-import vr.common.fs.FileLock;
+import vr.common.fs.StackImages;
 import vr.common.fs.Trees;
 import vr.common.fs.VrPaths;
 
@@ -151,18 +151,10 @@ public final class Imager {
 
   /** The base tarball in the cache, fetched when missing or when its md5 differs from base_image_md5. */
   private Path ensureBase(ImageJob job) {
-    Path dir = paths.image(job.data().baseImageName());
-    Path cached = dir.resolve(job.baseTarballName());
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new VrException("cannot create " + dir + ": " + e.getMessage(), e);
-    }
-    Downloads.Outcome o;
-    // The runner's lock on the same directory: a build and a proc setup may fetch the same image at once.
-    try (FileLock lock = FileLock.exclusive(dir.resolve(".lock"), Duration.ofMinutes(30))) {
-      o = Downloads.ensure(job.baseSource(), cached, job.data().baseImageMd5(), progress);
-    }
+    Path cached = paths.image(job.data().baseImageName()).resolve(job.baseTarballName());
+    // The cache's lock: a build and a proc setup may fetch the same image at once.
+    Downloads.Outcome o = StackImages.tarball(paths, job.data().baseImageName(), job.baseSource(), cached,
+        job.data().baseImageMd5(), progress);
     notes.accept((o == Downloads.Outcome.CACHED ? "using cached base image " : "fetched base image ") + cached);
     return cached;
   }

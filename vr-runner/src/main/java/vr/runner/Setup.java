@@ -16,6 +16,7 @@ import vr.common.container.Lxc;
 import vr.common.fs.Archives;
 import vr.common.fs.Downloads;
 import vr.common.fs.FileLock;
+import vr.common.fs.StackImages;
 import vr.common.fs.Trees;
 import vr.common.fs.VrPaths;
 import vr.common.model.ProcData;
@@ -46,7 +47,7 @@ final class Setup {
       }
     }
     ProcLayout layout = ProcLayout.of(paths, plan.name());
-    Path image = Images.ensure(paths, plan.imageName(), p.imageUrl(), p.imageMd5(), progress);
+    Path image = StackImages.ensure(paths, plan.imageName(), p.imageUrl(), p.imageMd5(), progress);
     Path build = p.buildUrl() == null ? null : ensureBuild(p);
     Path stage = paths.procs().resolve(".setup-" + UUID.randomUUID());
     boolean created = false;

@@ -1,4 +1,4 @@
-package vr.runner;
+package vr.common.fs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,22 +7,43 @@ import java.nio.file.Path;
 import java.time.Duration;
 import vr.common.VrException;
 import vr.common.cli.Progress;
-import vr.common.fs.Archives;
-import vr.common.fs.Downloads;
-import vr.common.fs.FileLock;
-import vr.common.fs.Trees;
-import vr.common.fs.VrPaths;
 
 /**
- * Stack images on this host: each is downloaded and unpacked once into {@code images/<name>/contents} and
+ * The stack image cache of a host, shared by vrun (procs), vbuild (its build container) and vimage (base
+ * images). Stack images on this host: each is downloaded and unpacked once into {@code images/<name>/contents} and
  * shared read-only by every proc on it. Concurrent setups of the same image take turns on a lock file;
  * the unpack is renamed into place only when complete, so nobody ever sees half an image.
  */
-public final class Images {
+public final class StackImages {
   /** A big image on a slow link can take a while; other setups wait this long for it. */
   static final Duration WAIT = Duration.ofMinutes(30);
 
-  private Images() {}
+  private StackImages() {}
+
+  /**
+   * The lock on {@code images/<name>/}, taken by everyone who fetches or unpacks that image: setups of procs,
+   * builds (which set up their container the same way) and {@code vimage} fetching a base image.
+   */
+  public static FileLock lock(VrPaths paths, String name) {
+    Path dir = paths.image(name);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new VrException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    return FileLock.exclusive(dir.resolve(".lock"), WAIT);
+  }
+
+  /**
+   * The image's tarball in {@code images/<name>/<file name of url>}, fetched when missing or when its md5
+   * differs, under {@link #lock}.
+   */
+  public static Downloads.Outcome tarball(VrPaths paths, String name, String url, Path cached, String md5,
+      Progress progress) {
+    try (FileLock lock = lock(paths, name)) {
+      return Downloads.ensure(url, cached, md5, progress);
+    }
+  }
 
   /** The unpacked image, fetched and unpacked first when missing. */
   public static Path ensure(VrPaths paths, String name, String url, String md5, Progress progress) {
@@ -34,12 +55,7 @@ public final class Images {
       throw new VrException("image " + name + " is not on this host and proc.yaml has no image_url");
     }
     Path dir = paths.image(name);
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new VrException("cannot create " + dir + ": " + e.getMessage(), e);
-    }
-    try (FileLock lock = FileLock.exclusive(dir.resolve(".lock"), WAIT)) {
+    try (FileLock lock = lock(paths, name)) {
       if (!Files.isDirectory(contents)) {
         Path tarball = dir.resolve(VrPaths.basename(url));
         Downloads.ensure(url, tarball, md5, progress);
@@ -69,7 +85,7 @@ public final class Images {
    * same way. The image is untrusted: its {@code etc} must be a directory of its own, not a link that would
    * make these writes land in a directory of the host.
    */
-  static void plainEtcFiles(Path contents, String name) {
+  public static void plainEtcFiles(Path contents, String name) {
     Path etc = contents.resolve("etc");
     if (Files.isSymbolicLink(etc) || (Files.exists(etc, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS))) {
       throw new VrException("cannot install image " + name + ": its /etc is not a directory (a symbolic link or a file)");
