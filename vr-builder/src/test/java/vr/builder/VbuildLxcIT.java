@@ -78,11 +78,13 @@ class VbuildLxcIT {
         .containsEntry("env.txt", "HOME=/app PORT=0\n");
     List<String> mounts = new ArrayList<>(files.get("mounts.txt").lines().toList());
     mounts.removeIf(m -> m.equals("/") || m.startsWith("/proc") || m.startsWith("/sys") || m.startsWith("/dev"));
-    // The host's /etc/hosts and /etc/resolv.conf come with every proc the runner makes; nothing else of the host.
-    assertThat(mounts).containsExactlyInAnyOrder("/app", "/cache", "/buildpacks/1", "/etc/hosts", "/etc/resolv.conf");
+    // The host's /etc/hosts and /etc/resolv.conf come with every container, as with procs, and the build script
+    // itself (read-only); nothing else of the host.
+    assertThat(mounts).containsExactlyInAnyOrder("/app", "/cache", "/buildpacks/1", "/vbuild-builder.sh", "/etc/hosts",
+        "/etc/resolv.conf");
     assertThat(Fixtures.read(out.resolve("compile.log"))).contains("probe: compiled in /app");
     assertThat(Yaml.load(out.resolve("build_result.yaml")).string("image_name")).isEqualTo("busybox_1");
-    assertThat(vrRoot.resolve("procs").toFile().list()).as("the build proc is torn down").isEmpty();
+    assertThat(vrRoot.resolve("procs").toFile().list()).as("the build container's scratch folder is removed").isEmpty();
   }
 
   /** What scripts/quickstart does: the stack comes over http, downloaded, md5-checked and unpacked once. */
