@@ -8,12 +8,20 @@ redis-server:redis-server redis-cli:redis-tools sshd:openssh-server ssh:openssh-
 varnishd:varnish haproxy:haproxy hg:mercurial git:git socat:socat tmux:tmux curl:curl flock:util-linux
 ip:iproute2 dpkg-deb:dpkg-dev mvn:maven javac:openjdk-17-jdk-headless script:bsdutils gcc:gcc sudo:sudo"
 
+# Packages that bring no command of their own, checked with dpkg (libc6-dev: the static libc the privilege
+# tests link their setuid probe with).
+PREREQ_LIBRARIES="libc6-dev"
+
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+have_package() { dpkg -s "$1" >/dev/null 2>&1; }
 
 ensure_prereqs() {
   missing=""
   for pair in $PREREQ_COMMANDS; do
     have "${pair%%:*}" || missing="$missing ${pair#*:}"
+  done
+  for p in $PREREQ_LIBRARIES; do
+    have_package "$p" || missing="$missing $p"
   done
   [ -z "$missing" ] && return 0
   if [ "$(id -u)" -eq 0 ] && have apt-get; then
@@ -26,6 +34,9 @@ ensure_prereqs() {
   still=""
   for pair in $PREREQ_COMMANDS; do
     have "${pair%%:*}" || still="$still ${pair#*:}"
+  done
+  for p in $PREREQ_LIBRARIES; do
+    have_package "$p" || still="$still $p"
   done
   if [ -n "$still" ]; then
     echo "error: missing Debian packages:$still" >&2
