@@ -150,10 +150,17 @@ public final class Lab implements BeforeAllCallback, AfterAllCallback, AutoClose
 
   /** Runs {@code scripts/lab --name NAME ARGS} and returns its exit code and output (stdout, then stderr). */
   public Result lab(List<String> args) {
+    return lab(java.util.Map.of(), args);
+  }
+
+  /** {@link #lab(List)} with extra environment variables (e.g. {@code VR_LAB_DIR}). */
+  public Result lab(java.util.Map<String, String> env, List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(script().toString(), "--name", name));
     cmd.addAll(args);
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      Process p = pb.start();
       p.getOutputStream().close();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(3, TimeUnit.MINUTES)) {
