@@ -16,8 +16,14 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin
 have_package() { dpkg -s "$1" >/dev/null 2>&1; }
 
 ensure_prereqs() {
+  ensure_commands "$PREREQ_COMMANDS" "$PREREQ_PACKAGES"
+}
+
+# ensure_commands "COMMAND:PACKAGE ..." "PACKAGE ...": installs the packages (as root, with apt-get) when a
+# command is missing, then fails naming the packages still missing.
+ensure_commands() {
   missing=""
-  for pair in $PREREQ_COMMANDS; do
+  for pair in $1; do
     have "${pair%%:*}" || missing="$missing ${pair#*:}"
   done
   for p in $PREREQ_LIBRARIES; do
@@ -29,10 +35,10 @@ ensure_prereqs() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $PREREQ_PACKAGES >/dev/null
+    apt-get install -y -qq --no-install-recommends $2 >/dev/null
   fi
   still=""
-  for pair in $PREREQ_COMMANDS; do
+  for pair in $1; do
     have "${pair%%:*}" || still="$still ${pair#*:}"
   done
   for p in $PREREQ_LIBRARIES; do

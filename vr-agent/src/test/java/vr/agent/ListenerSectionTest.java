@@ -28,8 +28,9 @@ class ListenerSectionTest {
   }
 
   @Test
-  void docsAndQuickstartWriteTheSameSection() throws IOException {
+  void docsQuickstartAndTheLabWriteTheSameSection() throws IOException {
     assertThat(repoFile("docs/supervisor.md").lines().map(String::strip)).containsSubsequence(FIXED);
     assertThat(repoFile("scripts/quickstart").lines().map(String::strip)).containsSubsequence(FIXED);
+    assertThat(repoFile("scripts/lab").lines().map(String::strip)).containsSubsequence(FIXED);
   }
 }

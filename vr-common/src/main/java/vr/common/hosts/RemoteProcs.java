@@ -4,17 +4,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import vr.common.VrException;
 import vr.common.model.ProcName;
 import vr.common.model.UptestResult;
 import vr.common.ssh.CommandResult;
 import vr.common.ssh.ExecOptions;
 import vr.common.ssh.ForwardTarget;
+import vr.common.ssh.HostUnreachableException;
 import vr.common.ssh.PortForward;
 import vr.common.exec.Shell;
 import vr.common.ssh.SshHosts;
+import vr.common.supervisor.ProcessInfo;
 import vr.common.supervisor.ProgramInstaller;
 import vr.common.supervisor.ProgramSection;
 import vr.common.supervisor.SupervisorClient;
+import vr.common.supervisor.SupervisorUnreachableException;
 
 /**
  * A proc's life on a remote app host, as the server drives it (reference 7.7, steps 5 and 8, and
@@ -121,18 +125,38 @@ public final class RemoteProcs {
         + Shell.quote(yaml) + "; fi", Duration.ofMinutes(5));
   }
 
+  /**
+   * Every program supervisord runs on {@code host}, as it lists them. A host whose sshd cannot be reached throws
+   * {@code HostUnreachableException}, one whose supervisord does not answer {@code SupervisorUnreachableException}:
+   * never an empty list (the original showed a down host as a host without procs, its #89 and #90).
+   */
+  public List<ProcessInfo> procs(String host) {
+    try (Supervisor s = supervisor(host)) {
+      return s.client().getAllProcessInfo();
+    }
+  }
+
   private void run(String host, String command, Duration timeout) {
     ssh.exec(host, command, ExecOptions.defaults().sudo(layout.sudo()).timeout(timeout)).orThrow();
   }
 
   private Supervisor supervisor(String host) {
-    PortForward f = ssh.forward(host, ForwardTarget.unixSocket(layout.supervisorSocket()));
+    PortForward f;
+    try {
+      f = ssh.forward(host, ForwardTarget.unixSocket(layout.supervisorSocket()));
+    } catch (HostUnreachableException e) {
+      throw e;
+    } catch (VrException e) {
+      // sshd answered but supervisord's socket did not (supervisord stopped or killed, its socket stale)
+      throw new SupervisorUnreachableException(host + ": supervisord at " + layout.supervisorSocket()
+          + " cannot be reached: " + e.getMessage(), e);
+    }
     SupervisorClient c = SupervisorClient.connect("http://127.0.0.1:" + f.localPort() + "/RPC2", null, null);
-    return new Supervisor(f, ProgramInstaller.intoIncludeDir(c, Path.of(layout.includeDir()), new RemoteFiles(host)));
+    return new Supervisor(f, c, ProgramInstaller.intoIncludeDir(c, Path.of(layout.includeDir()), new RemoteFiles(host)));
   }
 
-  /** A forward to a host's supervisord and an installer over it; closing closes the forward. */
-  private record Supervisor(PortForward forward, ProgramInstaller installer) implements AutoCloseable {
+  /** A forward to a host's supervisord, a client and an installer over it; closing closes the forward. */
+  private record Supervisor(PortForward forward, SupervisorClient client, ProgramInstaller installer) implements AutoCloseable {
     @Override
     public void close() {
       forward.close();
