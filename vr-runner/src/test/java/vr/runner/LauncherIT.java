@@ -17,40 +17,22 @@ import java.util.Map;
 
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import vr.common.container.Lxc;
 import vr.common.fs.VrPaths;
 import vr.common.testing.Daemons;
-import vr.common.testing.FileServer;
 import vr.common.testing.Prereqs;
-import vr.common.testing.Stacks;
 
 /**
  * The installed launcher ({@code src/main/sh/vrun} with the shaded jar): {@code vrun run} must leave no JVM,
  * hold the proc.yaml lock while the proc runs, pass supervisord's signals to the app and leave nothing behind.
  */
-class LauncherIT {
-  @TempDir static Path served;
-  static FileServer server;
-  @TempDir Path tmp;
+class LauncherIT extends RunnerItBase {
 
   @BeforeAll
-  static void serve() throws Exception {
-    Prereqs.root();
-    Prereqs.command("lxc-execute", "lxc");
+  static void flock() {
     Prereqs.command("flock", "util-linux");
-    Stacks.busyboxImage(served.resolve("busybox.tar.gz"));
-    server = new FileServer(served);
-  }
-
-  @AfterAll
-  static void stopServing() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   static Path launcher() {
@@ -65,7 +47,7 @@ class LauncherIT {
     }
   }
 
-  ProcessBuilder vrun(String... args) throws IOException {
+  ProcessBuilder vrunProcess(String... args) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(launcher().toString()), Stream.of(args)).toList());
     pb.environment().put("VR_ROOT", tmp.resolve("apps").toString());
     pb.environment().put("VR_RUNNER_JAR", jar().toString());
@@ -73,7 +55,7 @@ class LauncherIT {
   }
 
   String runCaptured(String... args) throws Exception {
-    Process p = vrun(args).redirectErrorStream(true).start();
+    Process p = vrunProcess(args).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(120, TimeUnit.SECONDS);
     return p.exitValue() + ":" + out;
@@ -130,7 +112,7 @@ class LauncherIT {
   @Test
   void runBecomesTheContainerHoldsTheLockAndEndsOnSigterm() throws Exception {
     Path yaml = setUp("\"trap 'echo got-term; exit 0' TERM; echo ready; while :; do sleep 1; done\"");
-    Process p = vrun("run", yaml.toString()).redirectErrorStream(true).start();
+    Process p = vrunProcess("run", yaml.toString()).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
     assertThat(out.readLine()).isEqualTo("ready");
     // The process supervisord started is now LXC's monitor; no JVM is left in its tree.
@@ -261,7 +243,7 @@ class LauncherIT {
   void teardownStopsAnUptestTheLauncherStarted() throws Exception {
     Path yaml = setUpWithUptests("", Map.of("01_hang", "#!/bin/sh\necho started\nexec sleep 1000\n"));
     String base = containerName(yaml);
-    Process p = vrun("uptest", yaml.toString()).start();
+    Process p = vrunProcess("uptest", yaml.toString()).start();
     try {
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (Fixtures.processes("sleep", "1000") == 0 && System.nanoTime() < end) {
@@ -290,7 +272,7 @@ class LauncherIT {
     Path yaml = setUpWithUptests("", Map.of(
         "01_chatty", "#!/bin/sh\nyes 0123456789 | head -c 3000000 || exit 7\nexec sleep 1000\n"));
     Path out = tmp.resolve("out");
-    Process p = vrun("uptest", "--timeout", "4", yaml.toString()).redirectOutput(out.toFile()).start();
+    Process p = vrunProcess("uptest", "--timeout", "4", yaml.toString()).redirectOutput(out.toFile()).start();
     try {
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (Fixtures.processes("sleep", "1000") == 0 && System.nanoTime() < end && p.isAlive()) {
@@ -324,7 +306,7 @@ class LauncherIT {
         + yaml.resolveSibling("scratch") + "/" + name + "/upper\ntouch " + yaml.resolveSibling("scratch") + "/"
         + name + "/upper/stale\nexec " + launcher() + " \"$@\"\n");
     wrapper.toFile().setExecutable(true);
-    ProcessBuilder pb = vrun("uptest", yaml.toString()).command(wrapper.toString(), "uptest", yaml.toString());
+    ProcessBuilder pb = vrunProcess("uptest", yaml.toString()).command(wrapper.toString(), "uptest", yaml.toString());
     Process p = pb.redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -343,7 +325,7 @@ class LauncherIT {
         "#!/bin/sh\nwhile read -r l; do case $l in start*) echo 'broken JVM' >&2; exit 3;; esac; done\n");
     java.toFile().setExecutable(true);
     Path out = tmp.resolve("out");
-    ProcessBuilder pb = vrun("uptest", "--timeout", "1", yaml.toString()).redirectErrorStream(true)
+    ProcessBuilder pb = vrunProcess("uptest", "--timeout", "1", yaml.toString()).redirectErrorStream(true)
         .redirectOutput(out.toFile());
     pb.environment().put("VR_JAVA", java.toString());
     Process p = pb.start();
@@ -386,7 +368,7 @@ class LauncherIT {
 
   /** Exit status and output (stderr too) of vrun with {@code args}, through {@code java} with {@code env}. */
   private String captured(Path java, Map<String, String> env, String... args) throws Exception {
-    ProcessBuilder pb = vrun(args).redirectErrorStream(true);
+    ProcessBuilder pb = vrunProcess(args).redirectErrorStream(true);
     pb.environment().put("VR_JAVA", java.toString());
     pb.environment().putAll(env);
     Process p = pb.start();
@@ -399,7 +381,7 @@ class LauncherIT {
     List<String> args = new java.util.ArrayList<>(List.of("uptest"));
     args.addAll(List.of(options));
     args.add(yaml.toString());
-    ProcessBuilder pb = vrun(args.toArray(String[]::new));
+    ProcessBuilder pb = vrunProcess(args.toArray(String[]::new));
     pb.environment().put("VR_JAVA", java.toString());
     // As over SSH or from supervisord: no locale, so the JVM's default charset is US-ASCII.
     pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
