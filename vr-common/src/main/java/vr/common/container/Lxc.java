@@ -2,13 +2,14 @@ package vr.common.container;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import vr.common.VrException;
@@ -27,8 +28,7 @@ import vr.common.fs.Trees;
  * processes through its cgroups ({@code lxc.payload.<name>}) and kills them, so callers can always clean up.
  */
 public final class Lxc {
-  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> CONFIG_MODE =
-      java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> CONFIG_MODE = PosixFilePermissions.fromString("rw-r--r--");
   private final Cgroups cgroups;
 
   public Lxc(Cgroups cgroups) {

@@ -59,11 +59,6 @@ public final class RemoteProcs {
       setupTimeout = setupTimeout == null ? Duration.ofMinutes(30) : setupTimeout;
     }
 
-    /** A Debian host with the packages: {@code /apps}, {@code /usr/bin/vrun}, Debian's supervisord. */
-    public static HostLayout debian(boolean sudo) {
-      return new HostLayout("/apps", "/usr/bin/vrun", "/var/run/supervisor.sock", "/etc/supervisor/conf.d", sudo, null);
-    }
-
     String procDir(ProcName name) {
       return root + "/procs/" + name.format();
     }
@@ -163,7 +158,10 @@ public final class RemoteProcs {
     }
   }
 
-  /** Section files on the host: read and written over SFTP (written atomically), removed with rm. */
+  /**
+   * Section files on the host: read with {@code cat} and removed with {@code rm} (both through sudo when the
+   * layout says so), written over SFTP into a temp file and renamed.
+   */
   private final class RemoteFiles implements ProgramInstaller.SectionFiles {
     private final String host;
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import vr.common.VrException;
 import vr.common.events.Channels;
 
@@ -131,10 +130,15 @@ public final class Host {
 
   /** One proc by name; a {@link VrException} when the host has none of that name. */
   public Proc proc(String procName, boolean checkCache) {
-    if (checkCache && cache != null && cachedProcs(Instant.now()).state() == CachedProcs.State.FRESH) {
-      Optional<String> hit = cache.get(cacheKey(), procName);
-      if (hit.isPresent()) {
-        return new Proc(this, fromJson(hit.get()));
+    if (checkCache && cache != null) {
+      // One read of the hash tells both whether it is fresh and what it holds.
+      CachedProcs c = cachedProcs(Instant.now());
+      if (c.state() == CachedProcs.State.FRESH) {
+        for (Proc p : c.procs()) {
+          if (p.name().equals(procName)) {
+            return p;
+          }
+        }
       }
     }
     for (Proc p : refresh()) {
