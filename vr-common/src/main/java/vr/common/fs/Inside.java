@@ -101,7 +101,7 @@ public final class Inside {
         return listPlain(resolve(root, relative));
       }
       return listSecure(dir, parts, 0);
-    } catch (NoSuchFileException e) {
+    } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
       return null;
     } catch (FileSystemException e) {
       if (e.getReason() != null && e.getReason().contains("Not a directory")) {

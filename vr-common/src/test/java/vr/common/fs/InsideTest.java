@@ -74,6 +74,9 @@ class InsideTest {
     Files.createSymbolicLink(app.resolve("uptests/web"), Path.of("common"));
     assertThat(Inside.list(app, "uptests/web")).containsExactly("01");
     assertThat(Inside.list(app, "uptests/worker")).isNull();
+    Files.writeString(app.resolve("uptests/file"), "");
+    assertThat(Inside.list(app, "uptests/file")).as("a file is no folder of uptests").isNull();
+    assertThat(Inside.list(app, "uptests/file/x")).isNull();
     Files.createSymbolicLink(app.resolve("uptests/etc"), tmp);
     assertThatThrownBy(() -> Inside.list(app, "uptests/etc")).hasMessageContaining("a symbolic link out of app");
   }
