@@ -1,7 +1,7 @@
 # Shared by scripts/test and scripts/quickstart: the Debian packages the suite and its tests need.
 PREREQ_PACKAGES="lxc debootstrap busybox-static supervisor redis-server redis-tools openssh-server openssh-client
 nginx-light varnish haproxy mercurial git socat tmux curl uidmap util-linux iproute2 procps dpkg-dev fakeroot
-maven openjdk-17-jdk-headless hyperfine psmisc gcc libc6-dev sudo"
+maven openjdk-17-jdk-headless hyperfine psmisc gcc libc6-dev sudo postgresql"
 # command:package pairs checked after installing
 PREREQ_COMMANDS="lxc-execute:lxc debootstrap:debootstrap busybox:busybox-static supervisord:supervisor
 redis-server:redis-server redis-cli:redis-tools sshd:openssh-server ssh:openssh-client nginx:nginx-light
@@ -9,8 +9,8 @@ varnishd:varnish haproxy:haproxy hg:mercurial git:git socat:socat tmux:tmux curl
 ip:iproute2 dpkg-deb:dpkg-dev mvn:maven javac:openjdk-17-jdk-headless script:bsdutils gcc:gcc sudo:sudo"
 
 # Packages that bring no command of their own, checked with dpkg (libc6-dev: the static libc the privilege
-# tests link their setuid probe with).
-PREREQ_LIBRARIES="libc6-dev"
+# tests link their setuid probe with; postgresql: the server tests start their own PostgreSQL from its binaries).
+PREREQ_LIBRARIES="libc6-dev postgresql"
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
 have_package() { dpkg -s "$1" >/dev/null 2>&1; }
