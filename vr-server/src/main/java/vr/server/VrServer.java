@@ -32,6 +32,11 @@ public final class VrServer implements Callable<Integer> {
     throw new VrException("the server is not implemented in this release; see docs/getting-started.md for the tool-driven flow");
   }
 
+  /** The suite's version, for the API document. */
+  public static String version() {
+    return VersionProvider.version();
+  }
+
   public static void main(String[] args) {
     Tool.main(new VrServer(), args);
   }

@@ -59,6 +59,14 @@ public final class PostgresDaemon implements AutoCloseable {
     try {
       Files.createDirectories(data);
       run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
+      // The postgres user must reach its folder: a JUnit temp dir is 0700, so its ancestors get o+x (traverse only).
+      for (Path a = dir.toAbsolutePath().getParent(); a != null && a.getNameCount() > 0; a = a.getParent()) {
+        var perms = Files.getPosixFilePermissions(a);
+        if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+          perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+          Files.setPosixFilePermissions(a, perms);
+        }
+      }
       run(asPostgres(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "vr", "-A", "trust",
           "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"));
       run(asPostgres(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(),
@@ -99,7 +107,7 @@ public final class PostgresDaemon implements AutoCloseable {
 
   /** A JDBC URL for database {@code db} (user {@code vr}, no password). */
   public String jdbcUrl(String db) {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/" + db;
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + db + "?user=vr";
   }
 
   public String jdbcUrl() {

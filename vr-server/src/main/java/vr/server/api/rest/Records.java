@@ -1,0 +1,132 @@
+package vr.server.api.rest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The SQL of the generic resources, in one place. Table and column names come from the {@link ResourceDef}s
+ * (code, never input); every value is a bound parameter.
+ */
+public final class Records {
+  private Records() {}
+
+  /** A WHERE clause with its bound values. */
+  public record Where(String sql, List<Object> args) {
+    public static Where all() {
+      return new Where("", List.of());
+    }
+  }
+
+  public static List<Map<String, Object>> list(Handle h, ResourceDef def, Where w, int limit, int offset) {
+    Query q = h.createQuery("SELECT * FROM " + def.table() + w.sql() + " ORDER BY " + def.orderBy()
+        + " LIMIT " + limit + " OFFSET " + offset);
+    bind(q, w.args());
+    return q.mapToMap().list();
+  }
+
+  public static long count(Handle h, ResourceDef def, Where w) {
+    Query q = h.createQuery("SELECT COUNT(*) FROM " + def.table() + w.sql());
+    bind(q, w.args());
+    return q.mapTo(Long.class).one();
+  }
+
+  /** The row whose detail key ({@code id} or {@code name}) is {@code key}. */
+  public static Optional<Map<String, Object>> byKey(Handle h, ResourceDef def, String key) {
+    Object k = key;
+    if (def.key().equals("id")) {
+      try {
+        k = Long.parseLong(key);
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    return h.createQuery("SELECT * FROM " + def.table() + " WHERE " + def.key() + " = :k").bind("k", k)
+        .mapToMap().findFirst();
+  }
+
+  public static Optional<Map<String, Object>> byId(Handle h, String table, long id) {
+    return h.createQuery("SELECT * FROM " + table + " WHERE id = :id").bind("id", id).mapToMap().findFirst();
+  }
+
+  public static long insert(Handle h, String table, Map<String, Object> row) {
+    StringJoiner cols = new StringJoiner(", ");
+    StringJoiner vals = new StringJoiner(", ");
+    for (String c : row.keySet()) {
+      cols.add(c);
+      vals.add(":" + c);
+    }
+    var u = h.createUpdate("INSERT INTO " + table + " (" + cols + ") VALUES (" + vals + ")");
+    row.forEach(u::bind);
+    return u.executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+  }
+
+  public static void update(Handle h, String table, long id, Map<String, Object> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    StringJoiner set = new StringJoiner(", ");
+    for (String c : changes.keySet()) {
+      set.add(c + " = :" + c);
+    }
+    var u = h.createUpdate("UPDATE " + table + " SET " + set + " WHERE id = :vr_id").bind("vr_id", id);
+    changes.forEach(u::bind);
+    u.execute();
+  }
+
+  public static void delete(Handle h, String table, long id) {
+    h.createUpdate("DELETE FROM " + table + " WHERE id = :id").bind("id", id).execute();
+  }
+
+  /** Every (id → name) of a name-keyed table, for rendering URIs of related objects without a query each. */
+  public static Map<Long, String> names(Handle h, String table) {
+    Map<Long, String> m = new HashMap<>();
+    h.createQuery("SELECT id, name FROM " + table).mapToMap()
+        .forEach(r -> m.put(((Number) r.get("id")).longValue(), (String) r.get("name")));
+    return m;
+  }
+
+  public static Optional<Long> idByName(Handle h, String table, String name) {
+    return h.createQuery("SELECT id FROM " + table + " WHERE name = :n").bind("n", name).mapTo(Long.class).findFirst();
+  }
+
+  public static boolean exists(Handle h, String table, long id) {
+    return h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE id = :id").bind("id", id).mapTo(Long.class).one() > 0;
+  }
+
+  /**
+   * The ids on the other side of a join table, for many rows at once: own id → other ids, ordered by the
+   * other table's name (ingredients merge in name order, as the original's default ordering did).
+   */
+  public static Map<Long, List<Long>> joined(Handle h, String joinTable, String ownCol, String otherCol,
+      String otherTable, List<Long> ownIds) {
+    Map<Long, List<Long>> m = new LinkedHashMap<>();
+    if (ownIds.isEmpty()) {
+      return m;
+    }
+    StringJoiner in = new StringJoiner(", ");
+    for (int i = 0; i < ownIds.size(); i++) {
+      in.add(":i" + i);
+    }
+    Query q = h.createQuery("SELECT j." + ownCol + " AS own, j." + otherCol + " AS other FROM " + joinTable + " j JOIN "
+        + otherTable + " o ON o.id = j." + otherCol + " WHERE j." + ownCol + " IN (" + in + ") ORDER BY o.name");
+    for (int i = 0; i < ownIds.size(); i++) {
+      q.bind("i" + i, ownIds.get(i));
+    }
+    q.mapToMap().forEach(r -> m.computeIfAbsent(((Number) r.get("own")).longValue(), k -> new ArrayList<>())
+        .add(((Number) r.get("other")).longValue()));
+    return m;
+  }
+
+  private static void bind(Query q, List<Object> args) {
+    for (int i = 0; i < args.size(); i++) {
+      q.bind(i, args.get(i));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package vr.server.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import vr.common.InputException;
+import vr.common.yaml.Yaml;
+import vr.common.yaml.YamlMap;
+
+/**
+ * The server's settings: a YAML file ({@code --config FILE} or {@code APP_SETTINGS_YAML}) with the original's
+ * names where they apply (reference 7.1), plus the database, data directory, listen address and SSH access.
+ * Secrets never come from the command line: {@code DATABASE_PASSWORD}, the Redis URL's password and keys come
+ * from the environment or files. Unknown keys are refused naming file and line, so a typo is not ignored.
+ */
+public record ServerSettings(
+    String bind, int port, Path dataDir, String databaseUrl, String databaseUser, String databasePassword,
+    String redisUrl, Map<String, Object> balancers, int portRangeStart, int portRangeEnd,
+    String eventsChannel, String eventsBufferKey, int eventsBufferLength, String procEventsChannel,
+    int buildExpirationDays, int buildExpirationCount, int apiLimitPerPage,
+    String sshUser, Path sshKey, Path sshKnownHosts, boolean sshSudo, String supervisorSocket,
+    String siteTitle, String signingKeyFile) {
+
+  static final Set<String> KEYS = Set.of("BIND", "PORT", "DATA_DIR", "DATABASE_URL", "DATABASE_USER",
+      "DATABASE_PASSWORD_FILE", "REDIS_URL", "EVENTS_PUBSUB_URL", "BALANCERS", "PORT_RANGE_START", "PORT_RANGE_END",
+      "EVENTS_PUBSUB_CHANNEL", "EVENTS_BUFFER_KEY", "EVENTS_BUFFER_LENGTH", "PROC_EVENTS_CHANNEL",
+      "BUILD_EXPIRATION_DAYS", "BUILD_EXPIRATION_COUNT", "API_LIMIT_PER_PAGE", "DEPLOY_USER", "SSH_KEY",
+      "SSH_KNOWN_HOSTS", "SSH_SUDO", "SUPERVISOR_SOCKET", "SITE_TITLE", "SIGNING_KEY_FILE");
+
+  /** Settings from {@code file} (may be null: all defaults) and the environment. */
+  public static ServerSettings load(Path file, Map<String, String> env) {
+    YamlMap y = file == null ? YamlMap.empty(Path.of("(defaults)")) : Yaml.load(file);
+    for (String k : y.keys()) {
+      if (!KEYS.contains(k)) {
+        throw y.error(k, "unknown setting; known: " + String.join(", ", new java.util.TreeSet<>(KEYS)));
+      }
+    }
+    Path dataDir = Path.of(str(y, "DATA_DIR", env.getOrDefault("VR_DATA_DIR", "/var/lib/vr-server")));
+    String redis = str(y, "REDIS_URL", str(y, "EVENTS_PUBSUB_URL", env.getOrDefault("REDIS_URL", "redis://localhost:6379")));
+    String dbPassword = env.get("DATABASE_PASSWORD");
+    String pwFile = str(y, "DATABASE_PASSWORD_FILE", env.get("DATABASE_PASSWORD_FILE"));
+    if (dbPassword == null && pwFile != null) {
+      try {
+        dbPassword = Files.readString(Path.of(pwFile)).strip();
+      } catch (java.io.IOException e) {
+        throw y.error("DATABASE_PASSWORD_FILE", "cannot read " + pwFile + ": " + e.getMessage());
+      }
+    }
+    int start = integer(y, "PORT_RANGE_START", 5000);
+    int end = integer(y, "PORT_RANGE_END", 6000);
+    if (start < 1 || end > 65536 || start >= end) {
+      throw y.error("PORT_RANGE_START", "PORT_RANGE_START must be below PORT_RANGE_END, within 1-65535");
+    }
+    Map<String, Object> balancers = y.has("BALANCERS") ? y.map("BALANCERS") : new LinkedHashMap<>();
+    String home = env.getOrDefault("HOME", "/root");
+    return new ServerSettings(
+        str(y, "BIND", "127.0.0.1"), integer(y, "PORT", 8000), dataDir,
+        str(y, "DATABASE_URL", env.get("DATABASE_URL")), str(y, "DATABASE_USER", env.get("DATABASE_USER")), dbPassword,
+        redis, balancers, start, end,
+        str(y, "EVENTS_PUBSUB_CHANNEL", "vr2_events"), str(y, "EVENTS_BUFFER_KEY", "vr2_events_buffer"),
+        integer(y, "EVENTS_BUFFER_LENGTH", 100), str(y, "PROC_EVENTS_CHANNEL", "proc_events"),
+        integer(y, "BUILD_EXPIRATION_DAYS", 30), integer(y, "BUILD_EXPIRATION_COUNT", 10),
+        integer(y, "API_LIMIT_PER_PAGE", 100),
+        str(y, "DEPLOY_USER", "root"), Path.of(str(y, "SSH_KEY", home + "/.ssh/id_ed25519")),
+        Path.of(str(y, "SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts")), bool(y, "SSH_SUDO", false),
+        str(y, "SUPERVISOR_SOCKET", "/var/run/supervisor.sock"), str(y, "SITE_TITLE", "Velociraptor"),
+        str(y, "SIGNING_KEY_FILE", null));
+  }
+
+  public ServerSettings withListen(String newBind, Integer newPort, Path newDataDir) {
+    return new ServerSettings(newBind == null ? bind : newBind, newPort == null ? port : newPort,
+        newDataDir == null ? dataDir : newDataDir, databaseUrl, databaseUser, databasePassword, redisUrl, balancers,
+        portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
+        buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
+        supervisorSocket, siteTitle, signingKeyFile);
+  }
+
+  public ServerSettings withDatabase(String url) {
+    return new ServerSettings(bind, port, dataDir, url, databaseUser, databasePassword, redisUrl, balancers,
+        portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
+        buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
+        supervisorSocket, siteTitle, signingKeyFile);
+  }
+
+  public ServerSettings withRedis(String url) {
+    return new ServerSettings(bind, port, dataDir, databaseUrl, databaseUser, databasePassword, url, balancers,
+        portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
+        buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
+        supervisorSocket, siteTitle, signingKeyFile);
+  }
+
+  /** The JDBC URL in use: the configured one, or the embedded H2 file in the data directory. */
+  public String jdbcUrl() {
+    return databaseUrl != null ? databaseUrl : vr.server.store.Database.h2Url(dataDir);
+  }
+
+  private static String str(YamlMap y, String key, String dflt) {
+    String s = y.string(key);
+    return s == null ? dflt : s;
+  }
+
+  private static int integer(YamlMap y, String key, int dflt) {
+    Integer i = y.integer(key);
+    return i == null ? dflt : i;
+  }
+
+  private static boolean bool(YamlMap y, String key, boolean dflt) {
+    Object v = y.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw y.error(key, "must be true or false");
+  }
+
+  static InputException bad(Path file, String what) {
+    return InputException.at(file, 0, what);
+  }
+}

@@ -1,0 +1,137 @@
+package vr.server.records;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import vr.server.api.Access;
+import vr.server.api.ApiException;
+import vr.server.api.Audit;
+import vr.server.api.Json;
+import vr.server.api.Router;
+import vr.server.api.rest.Records;
+import vr.server.api.rest.RenderContext;
+
+/**
+ * The action endpoints of reference 7.5: start a build, dispatch a swarm, deploy a release by hand (202, the
+ * work queued for the server's workers), a swarm's procs, and the latest test run.
+ */
+public final class ActionRoutes {
+  private static final Pattern HOST = Pattern.compile("[a-zA-Z0-9_.-]+");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
+
+  private final Jdbi jdbi;
+  private final Audit audit;
+  private final Resources resources;
+
+  public ActionRoutes(Jdbi jdbi, Audit audit, Resources resources) {
+    this.jdbi = jdbi;
+    this.audit = audit;
+    this.resources = resources;
+  }
+
+  /** Registered before the generic resources, so {@code testruns/latest/} wins over {@code testruns/{id}/}. */
+  public void register(Router r) {
+    r.get("/api/v1/testruns/latest/", Access.USER, "Redirect (302) to the newest finished test run", this::latestRun);
+    r.post("/api/v1/builds/{id}/build/", Access.USER, "Start the build (202); it runs on the build host", this::build);
+    r.post("/api/v1/swarms/{id}/swarm/", Access.USER, "Dispatch the swarm (202, {\"swarm_id\": trace id})", this::swarm);
+    r.post("/api/v1/releases/{id}/deploy/", Access.USER,
+        "Deploy the release by hand to host:port as proc (202; port 0 for workers)", this::deploy);
+    r.get("/api/v1/swarms/{id}/procs/", Access.USER, "The swarm's procs on its squad's hosts", this::swarmProcs);
+  }
+
+  private static long id(Context ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("no such id '" + ctx.pathParam("id") + "'");
+    }
+  }
+
+  void latestRun(Context ctx) {
+    Long id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM test_runs WHERE end_time IS NOT NULL ORDER BY id DESC")
+        .mapTo(Long.class).findFirst().orElse(null));
+    if (id == null) {
+      throw ApiException.notFound("no finished test run yet");
+    }
+    String q = ctx.queryString();
+    ctx.redirect("/api/v1/testruns/" + id + "/" + (q == null || q.isEmpty() ? "" : "?" + q), io.javalin.http.HttpStatus.FOUND);
+  }
+
+  void build(Context ctx) {
+    long id = id(ctx);
+    String trace = Jobs.traceId();
+    String name = jdbi.inTransaction(h -> {
+      Map<String, Object> b = Records.byId(h, "builds", id).orElseThrow(() -> ApiException.notFound("no build " + id));
+      long app = ((Number) b.get("app_id")).longValue();
+      Long image = ReleaseService.osImage(h, app).orElse(null);
+      h.createUpdate("UPDATE builds SET os_image_id = :i WHERE id = :b").bind("i", image).bind("b", id).execute();
+      Jobs.enqueue(h, "build", id, null, trace, Router.principal(ctx).username());
+      return Records.names(h, "apps").get(app) + "-" + b.get("tag");
+    });
+    audit.record(Router.principal(ctx), "build", name, null, false);
+    ctx.status(202).contentType("application/json").result(Json.write(Map.of("build_id", id, "trace_id", trace)));
+  }
+
+  void swarm(Context ctx) {
+    long id = id(ctx);
+    String trace = Jobs.traceId();
+    String shortname = jdbi.inTransaction(h -> {
+      Map<String, Object> s = Records.byId(h, "swarms", id).orElseThrow(() -> ApiException.notFound("no swarm " + id));
+      if (s.get("release_id") == null) {
+        throw ApiException.badField("version", "version: the swarm has no release; set its version first");
+      }
+      Jobs.enqueue(h, "swarm", id, null, trace, Router.principal(ctx).username());
+      Map<String, Object> out = new LinkedHashMap<>();
+      resources.registry().def("swarms").hooks().decorate(h, s, out, new RenderContext());
+      return (String) out.get("shortname");
+    });
+    audit.record(Router.principal(ctx), "swarm", shortname, null, false);
+    ctx.status(202).contentType("application/json").result(Json.write(Map.of("swarm_id", trace)));
+  }
+
+  void deploy(Context ctx) {
+    long id = id(ctx);
+    ObjectNode body = Json.object(ctx);
+    String host = text(body, "host", HOST, "a host name");
+    String proc = text(body, "proc", NAME, "a proc name ([A-Za-z0-9_]+)");
+    String config = text(body, "config_name", NAME, "a config name ([A-Za-z0-9_]+)");
+    JsonNode port = body.get("port");
+    if (port == null || !port.canConvertToInt() || port.intValue() < 0 || port.intValue() > 65535) {
+      throw ApiException.badField("port", "port: must be an integer 0-65535 (0 for a worker without a port)");
+    }
+    String trace = Jobs.traceId();
+    String release = jdbi.inTransaction(h -> {
+      Records.byId(h, "releases", id).orElseThrow(() -> ApiException.notFound("no release " + id));
+      if (Records.idByName(h, "hosts", host).isEmpty()) {
+        throw ApiException.badField("host", "host: no host '" + host + "'");
+      }
+      Jobs.enqueue(h, "deploy", id, Json.write(Map.of("host", host, "proc", proc, "config_name", config,
+          "port", port.intValue())), trace, Router.principal(ctx).username());
+      return "release " + id;
+    });
+    audit.record(Router.principal(ctx), "deploy", release + "-" + proc + "-" + port.intValue() + " to " + host, null, false);
+    ctx.status(202).contentType("application/json").result(Json.write(Map.of("trace_id", trace)));
+  }
+
+  void swarmProcs(Context ctx) {
+    long id = id(ctx);
+    Object procs = jdbi.withHandle(h -> {
+      Map<String, Object> s = Records.byId(h, "swarms", id).orElseThrow(() -> ApiException.notFound("no swarm " + id));
+      String app = Records.names(h, "apps").get(((Number) s.get("app_id")).longValue());
+      return resources.swarmProcs(h, s, app, new RenderContext());
+    });
+    ctx.contentType("application/json").result(Json.write(Map.of("objects", procs)));
+  }
+
+  private static String text(ObjectNode body, String field, Pattern p, String what) {
+    JsonNode v = body.get(field);
+    if (v == null || !v.isTextual() || !p.matcher(v.asText()).matches()) {
+      throw ApiException.badField(field, field + ": must be " + what);
+    }
+    return v.asText();
+  }
+}
