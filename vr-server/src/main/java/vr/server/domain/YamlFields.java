@@ -45,7 +45,8 @@ public final class YamlFields {
   /**
    * An env_yaml: a mapping whose keys are environment variable names and whose values are strings, numbers,
    * booleans or null (an empty variable), as the runner writes them into env.sh. A list or mapping as a value
-   * is refused: it has no form as one variable.
+   * is refused: it has no form as one variable. (A NUL, which no variable can hold, is refused by the XML-RPC
+   * check.)
    */
   public static Map<String, Object> env(String field, Object value) {
     Map<String, Object> m = mapping(field, value);
@@ -57,9 +58,6 @@ public final class YamlFields {
       if (e.getValue() instanceof Map || e.getValue() instanceof List) {
         throw Rules.bad(field, e.getKey() + " must be a string, number or boolean, not a "
             + (e.getValue() instanceof Map ? "mapping" : "list") + ": it becomes one environment variable");
-      }
-      if (e.getValue() instanceof String s && s.indexOf('\0') >= 0) {
-        throw Rules.bad(field, e.getKey() + " holds a NUL character");
       }
     }
     return m;
