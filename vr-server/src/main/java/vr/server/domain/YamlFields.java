@@ -65,6 +65,7 @@ public final class YamlFields {
 
   /** A mapping from JSON (an object, YAML text holding a mapping, or null), checked for XML-RPC. */
   public static Map<String, Object> mapping(String field, Object value) {
+    value = text(value);
     Object v = value instanceof String text ? parse(field, text) : plain(field, value);
     if (v == null) {
       return Map.of();
@@ -87,6 +88,7 @@ public final class YamlFields {
    * whitespace or control characters (the runner refuses those too).
    */
   public static List<List<String>> volumes(String field, Object value) {
+    value = text(value);
     Object v = value instanceof String text ? parse(field, text) : plain(field, value);
     if (v == null) {
       return List.of();
@@ -108,6 +110,11 @@ public final class YamlFields {
       out.add(List.of(dir, mount));
     }
     return List.copyOf(out);
+  }
+
+  /** A JSON string node as its text, which is YAML to parse; any other value as it is. */
+  private static Object text(Object value) {
+    return value instanceof JsonNode n && n.isTextual() ? n.textValue() : value;
   }
 
   private static void path(String field, int i, String p) {

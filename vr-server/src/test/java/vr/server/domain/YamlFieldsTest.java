@@ -25,6 +25,9 @@ class YamlFieldsTest {
     Map<String, Object> fromYaml = YamlFields.config("config_yaml", "db: {port: 5432, ratio: 0.5}\nl: [1, a]\n");
     assertThat(fromJson).isEqualTo(fromYaml);
     assertThat(YamlFields.config("config_yaml", Json.MAPPER.readTree("{\"a\": 1}"))).isEqualTo(Map.of("a", 1L));
+    assertThat(YamlFields.config("config_yaml", Json.MAPPER.readTree("{\"c\": \"a: 1\"}").get("c"))).isEqualTo(Map.of("a", 1L));
+    assertThat(YamlFields.config("config_yaml", Json.MAPPER.readTree("{\"c\": null}").get("c"))).isEmpty();
+    assertThat(YamlFields.volumes("volumes", Json.MAPPER.readTree("[[\"/a\", \"/b\"]]"))).containsExactly(List.of("/a", "/b"));
   }
 
   @Test
