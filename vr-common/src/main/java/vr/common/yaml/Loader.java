@@ -78,6 +78,24 @@ final class Loader {
     return map;
   }
 
+  /**
+   * The value of a document of any kind (a mapping, a list or a scalar), with the same limits; null for an
+   * empty stream. A mapping comes back as a plain map with string keys.
+   */
+  Object anyDocument() {
+    parser.getEvent(); // stream start
+    if (parser.checkEvent(Event.ID.StreamEnd)) {
+      return null;
+    }
+    parser.getEvent(); // document start
+    Object v = value("value");
+    parser.getEvent(); // document end
+    if (!parser.checkEvent(Event.ID.StreamEnd)) {
+      throw InputException.at(file, line(parser.peekEvent()), "expected a single document, but found another");
+    }
+    return v;
+  }
+
   private YamlMap mapping() {
     CollectionStartEvent start = (CollectionStartEvent) parser.getEvent();
     enter(start);

@@ -93,6 +93,18 @@ public final class Yaml {
 
   /** Parses {@code text}; errors name {@code file} (which may be a made-up name such as a URL). */
   public static YamlMap parse(String text, Path file) {
+    return read(text, file, Loader::document);
+  }
+
+  /**
+   * Parses {@code text} holding one value of any kind (a mapping, a list or a scalar), with the limits of
+   * {@link #parse}; null for an empty text. For values kept as YAML text, such as a release's volumes list.
+   */
+  public static Object parseValue(String text, Path source) {
+    return read(text, source, Loader::anyDocument);
+  }
+
+  private static <T> T read(String text, Path file, java.util.function.Function<Loader, T> how) {
     LoaderOptions opts = new LoaderOptions();
     opts.setCodePointLimit(MAX_FILE_BYTES);
     opts.setAllowDuplicateKeys(false);
@@ -101,7 +113,7 @@ public final class Yaml {
     try (Reader r = new StringReader(text)) {
       // SnakeYAML's parser only: its composer's resolver compiles a dozen regular expressions and its
       // constructors start its logging and type machinery, together half of a proc start (see Loader).
-      return new Loader(new ParserImpl(new StreamReader(r), opts), file).document();
+      return how.apply(new Loader(new ParserImpl(new StreamReader(r), opts), file));
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
@@ -113,6 +125,11 @@ public final class Yaml {
 
   /** Block-style YAML with keys sorted at every level; null values are written as {@code null}. */
   public static String dump(Map<String, ?> data) {
+    return dumpValue(data);
+  }
+
+  /** {@link #dump} for a value of any kind: a list is written as a block sequence. */
+  public static String dumpValue(Object data) {
     DumperOptions o = new DumperOptions();
     o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     o.setIndent(2);

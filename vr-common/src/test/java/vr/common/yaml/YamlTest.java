@@ -111,4 +111,25 @@ class YamlTest {
     assertThat(back.get("m")).isEqualTo("5");
     assertThat(out.indexOf("a:")).isLessThan(out.indexOf("m:"));
   }
+
+  @Test
+  void parseValueReadsAListAScalarOrNothing() {
+    assertThat(Yaml.parseValue("- [/a, /b]\n- [/c, /d]\n", F)).isEqualTo(java.util.List.of(java.util.List.of("/a", "/b"),
+        java.util.List.of("/c", "/d")));
+    assertThat(Yaml.parseValue("5000", F)).isEqualTo(5000L);
+    assertThat(Yaml.parseValue("", F)).isNull();
+    assertThat(Yaml.parseValue("a: {b: 1}", F)).isEqualTo(Map.of("a", Map.of("b", 1L)));
+  }
+
+  @Test
+  void parseValueKeepsTheLimitsOfParse() {
+    assertThatThrownBy(() -> Yaml.parseValue("- 1\n---\n- 2\n", F)).hasMessage("x.yaml line 2: expected a single document, but found another");
+    assertThatThrownBy(() -> Yaml.parseValue("- !python/int 5\n", F)).hasMessage("x.yaml line 1: value: cannot read a value tagged !python/int");
+    assertThatThrownBy(() -> Yaml.parseValue("a: 1\na: 2\n", F)).hasMessage("x.yaml line 2: a appears twice");
+  }
+
+  @Test
+  void dumpValueWritesAListInBlockStyle() {
+    assertThat(Yaml.dumpValue(java.util.List.of(java.util.List.of("/a", "/b")))).isEqualTo("- - /a\n  - /b\n");
+  }
 }
