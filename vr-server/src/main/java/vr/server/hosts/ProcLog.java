@@ -1,11 +1,11 @@
 package vr.server.hosts;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import vr.common.supervisor.LogTail;
 import vr.common.supervisor.SupervisorFault;
+import vr.common.supervisor.SupervisorUnreachableException;
 
 /**
  * Follows a proc's stdout log through its host's supervisord ({@code tailProcessStdoutLog} polled over the SSH
@@ -72,13 +72,12 @@ public final class ProcLog {
   public final class Tail implements AutoCloseable {
     private final HostAccess.Supervisor supervisor;
     private final String name;
-    private long offset;
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final LogLines lines;
 
     private Tail(HostAccess.Supervisor supervisor, String name, long offset) {
       this.supervisor = supervisor;
       this.name = name;
-      this.offset = offset;
+      this.lines = new LogLines(offset, chunk);
     }
 
     public void run(Sink sink) throws IOException {
@@ -86,14 +85,17 @@ public final class ProcLog {
       while (!Thread.currentThread().isInterrupted()) {
         LogTail t;
         try {
-          t = supervisor.client().tailProcessStdoutLog(name, Math.toIntExact(Math.min(offset, Integer.MAX_VALUE)), chunk);
+          t = poll();
         } catch (RuntimeException e) {
           sink.end(HostProcs.reason(e));
           return;
         }
-        boolean got = take(t, sink);
+        List<String> got = lines.take(t);
+        for (String l : got) {
+          sink.line(l);
+        }
         long now = System.nanoTime();
-        if (got) {
+        if (!got.isEmpty()) {
           quietSince = now;
         } else if (now - quietSince >= heartbeat.toNanos()) {
           sink.idle();
@@ -109,44 +111,23 @@ public final class ProcLog {
     }
 
     /**
-     * supervisord answers with the last {@code min(chunk, size)} bytes of the log and its size, whatever the offset
-     * asked (its {@code tailFile}): the new bytes are the last {@code size - offset} of them. A log that shrank was
-     * rotated: follow the new one from its current end.
+     * One poll. supervisord decodes the bytes it read as UTF-8 strictly, so a chunk that starts inside a character
+     * fails there (a 500 or a fault); a UTF-8 character has at most 4 bytes, so one of 4 lengths starts on one.
      */
-    private boolean take(LogTail t, Sink sink) throws IOException {
-      long size = t.offset();
-      long fresh = size - offset;
-      long before = offset;
-      offset = size;
-      if (fresh <= 0) {
-        return false;
-      }
-      byte[] data = t.text().getBytes(StandardCharsets.UTF_8);
-      int from = (int) Math.max(0, data.length - fresh);
-      if (fresh > data.length) {
-        if (partial.size() > 0) {
-          flushPartial(sink);
-        }
-        sink.line("[... " + (fresh - data.length) + " bytes of the log skipped after offset " + before + " ...]");
-      }
-      for (int i = from; i < data.length; i++) {
-        byte b = data[i];
-        if (b == '\n') {
-          flushPartial(sink);
-        } else {
-          partial.write(b);
-          if (partial.size() >= chunk) {
-            flushPartial(sink);
+    private LogTail poll() {
+      int offset = (int) Math.min(lines.offset(), Integer.MAX_VALUE);
+      RuntimeException last = null;
+      for (int cut = 0; cut < 4; cut++) {
+        try {
+          return supervisor.client().tailProcessStdoutLog(name, offset, chunk - cut);
+        } catch (SupervisorUnreachableException | SupervisorFault e) {
+          if (e instanceof SupervisorFault f && f.is(SupervisorFault.Fault.BAD_NAME)) {
+            throw f; // the proc is gone
           }
+          last = e;
         }
       }
-      return true;
-    }
-
-    private void flushPartial(Sink sink) throws IOException {
-      String line = partial.toString(StandardCharsets.UTF_8);
-      partial.reset();
-      sink.line(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+      throw last;
     }
 
     @Override
