@@ -111,6 +111,7 @@ public final class Resources {
           @Override
           public void validate(Handle h, Map<String, Object> row, boolean creating) {
             validation.appName(row.get("name"));
+            validation.repoUrl(row.get("repo_url"));
             validation.repoType(row.get("repo_type"));
           }
 
@@ -183,8 +184,7 @@ public final class Resources {
         new ResourceDef.Hooks() {
           @Override
           public void validate(Handle h, Map<String, Object> row, boolean creating) {
-            validation.name("name", row.get("name"));
-            validation.configAndEnv(row);
+            validation.ingredientName(row.get("name"));
           }
 
           @Override
@@ -203,7 +203,7 @@ public final class Resources {
         new ResourceDef.Hooks() {
           @Override
           public void validate(Handle h, Map<String, Object> row, boolean creating) {
-            validation.name("name", row.get("name"));
+            validation.squadName(row.get("name"));
           }
 
           @Override
@@ -319,7 +319,7 @@ public final class Resources {
           .bind("a", app).bind("c", row.get("config_name")).bind("s", squad).bind("p", row.get("proc_name"))
           .mapTo(Long.class).findFirst().orElse(null);
       if (dup != null && !dup.equals(self)) {
-        throw ApiException.badField("config_name", "config_name: Swarm already exists for this app, proc, config and squad!");
+        throw ApiException.badField("config_name", "config_name: " + vr.server.domain.Rules.SWARM_EXISTS);
       }
     }
 

@@ -256,8 +256,8 @@ public final class RestResource {
         }
         throw ApiException.badField(f.name(), f.name() + ": must be true or false");
       }
-      case YAML_MAP -> YamlValues.store(YamlValues.map(f.name(), v));
-      case YAML_LIST -> YamlValues.storeList(YamlValues.list(f.name(), v));
+      case YAML_MAP -> YamlValues.fromJson(f.name(), v, false);
+      case YAML_LIST -> YamlValues.fromJson(f.name(), v, true);
       case RELATED -> v.isTextual() && v.asText().isEmpty() ? null : related(h, f, v);
       case VIRTUAL -> v.isTextual() ? v.asText() : v.toString();
       default -> throw ApiException.badField(f.name(), f.name() + ": cannot be written");

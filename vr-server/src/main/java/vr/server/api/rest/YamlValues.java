@@ -1,90 +1,49 @@
 package vr.server.api.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import vr.common.InputException;
-import vr.common.yaml.Yaml;
-import vr.server.api.ApiException;
-import vr.server.api.Json;
+import vr.server.domain.YamlFields;
 
 /**
- * YAML-valued fields (config_yaml, env_yaml, volumes): read from a JSON value or a YAML string, checked to be
- * the shape the field needs, stored as YAML text, and read back. Errors name the field.
+ * YAML-valued fields (config_yaml, env_yaml, volumes) between JSON, storage and the API, on
+ * {@link YamlFields}' rules: stored as YAML text (null when empty), shown as the original did.
  */
 public final class YamlValues {
   private YamlValues() {}
 
-  /** A mapping from JSON: an object, a YAML string, or null/"" (none). */
-  public static Map<String, Object> map(String field, JsonNode v) {
-    if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
-      return null;
+  /** The stored text of a field's value from JSON (an object/array or YAML text); null when empty. */
+  public static String fromJson(String field, Object jsonValue, boolean list) {
+    String text;
+    if (list) {
+      text = YamlFields.dump(YamlFields.volumes(field, jsonValue));
+    } else if (field.equals("env_yaml")) {
+      text = YamlFields.dump(YamlFields.env(field, jsonValue));
+    } else {
+      text = YamlFields.dump(YamlFields.config(field, jsonValue));
     }
-    if (v.isObject()) {
-      return Json.MAPPER.convertValue(v, Map.class);
-    }
-    if (v.isTextual()) {
-      return parseMap(field, v.asText());
-    }
-    throw ApiException.badField(field, field + ": must be a mapping (a JSON object or a YAML string)");
+    return text.isEmpty() ? null : text;
   }
 
-  /** A list from JSON: an array, a YAML string, or null/"" (none). */
-  @SuppressWarnings("unchecked")
-  public static List<Object> list(String field, JsonNode v) {
-    if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
-      return null;
-    }
-    if (v.isArray()) {
-      return Json.MAPPER.convertValue(v, List.class);
-    }
-    if (v.isTextual()) {
-      Map<String, Object> wrapped = parseMap(field, "v:\n" + v.asText().indent(2));
-      Object l = wrapped.get("v");
-      if (l instanceof List<?> list) {
-        return (List<Object>) list;
-      }
-    }
-    throw ApiException.badField(field, field + ": must be a list (a JSON array or a YAML string)");
-  }
-
-  private static Map<String, Object> parseMap(String field, String text) {
-    try {
-      return new LinkedHashMap<>(Yaml.parse(text, Path.of(field)).asMap());
-    } catch (InputException e) {
-      throw ApiException.badField(field, e.getMessage());
-    } catch (RuntimeException e) {
-      throw ApiException.badField(field, field + ": must be a YAML mapping");
-    }
-  }
-
-  /** The stored text of a mapping; null for none. */
   public static String store(Map<String, ?> m) {
-    return m == null || m.isEmpty() ? null : Yaml.dump(m);
+    String s = YamlFields.dump(m);
+    return s.isEmpty() ? null : s;
   }
 
   public static String storeList(List<?> l) {
-    return l == null || l.isEmpty() ? null : Yaml.dump(Map.of("v", l));
+    String s = YamlFields.dump(l);
+    return s.isEmpty() ? null : s;
   }
 
   /** The mapping a stored text holds ({} for none). */
   public static Map<String, Object> loadMap(Object stored) {
-    if (stored == null || stored.toString().isBlank()) {
-      return new LinkedHashMap<>();
-    }
-    return new LinkedHashMap<>(Yaml.parse(stored.toString(), Path.of("stored")).asMap());
+    return new LinkedHashMap<>(YamlFields.parseMapping("stored", stored == null ? null : stored.toString()));
   }
 
   /** The list a stored text holds ([] for none). */
   public static List<Object> loadList(Object stored) {
-    if (stored == null || stored.toString().isBlank()) {
-      return new ArrayList<>();
-    }
-    Object l = Yaml.parse(stored.toString(), Path.of("stored")).asMap().get("v");
-    return l instanceof List<?> list ? new ArrayList<>(list) : new ArrayList<>();
+    return new ArrayList<>(YamlFields.parseVolumes("stored", stored == null ? null : stored.toString()));
   }
 
   /** The YAML string the API shows for a stored mapping ("" for none, as the original). */
