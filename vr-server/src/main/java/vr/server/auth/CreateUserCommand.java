@@ -43,6 +43,10 @@ public final class CreateUserCommand implements Callable<Integer> {
   @Option(names = "--update", description = "When the user exists, set its password (and --admin/--no-admin) and reactivate it.")
   boolean update;
 
+  @Option(names = "--config", paramLabel = "<file>",
+      description = "The server's settings file (default $APP_SETTINGS_YAML); its database is used.")
+  Path config;
+
   @Option(names = "--data-dir", paramLabel = "<dir>", description = "The server's data directory (its H2 database).")
   Path dataDir;
 
@@ -71,9 +75,6 @@ public final class CreateUserCommand implements Callable<Integer> {
     String p = Users.problem(name);
     if (p != null) {
       throw new InputException("NAME " + InputException.quote(name) + ": " + p);
-    }
-    if (databaseUrl == null && dataDir == null) {
-      throw new InputException("give --data-dir DIR (the server's H2 database) or --database-url URL");
     }
     String password = readPassword();
     p = Passwords.problem(password);
@@ -108,9 +109,18 @@ public final class CreateUserCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The server's own database: --database-url, else --data-dir's H2, else what the server's settings say. */
   private Database open() {
     if (databaseUrl != null && !databaseUrl.isBlank()) {
       return Database.open(databaseUrl, System.getenv("VR_DATABASE_USER"), System.getenv("VR_DATABASE_PASSWORD"));
+    }
+    if (dataDir == null) {
+      vr.server.config.ServerSettings s = vr.server.config.ServerSettings.load(
+          vr.server.config.ServerSettings.file(config, System.getenv()), System.getenv());
+      if (s.databaseUrl() != null) {
+        return Database.open(s.databaseUrl(), s.databaseUser(), s.databasePassword());
+      }
+      dataDir = s.dataDir();
     }
     try {
       Files.createDirectories(dataDir);

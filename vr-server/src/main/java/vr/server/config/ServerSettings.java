@@ -21,13 +21,31 @@ public record ServerSettings(
     String eventsChannel, String eventsBufferKey, int eventsBufferLength, String procEventsChannel,
     int buildExpirationDays, int buildExpirationCount, int apiLimitPerPage,
     String sshUser, Path sshKey, Path sshKnownHosts, boolean sshSudo, String supervisorSocket,
-    String siteTitle, String signingKeyFile) {
+    String siteTitle, String fileStore) {
 
   static final Set<String> KEYS = Set.of("BIND", "PORT", "DATA_DIR", "DATABASE_URL", "DATABASE_USER",
       "DATABASE_PASSWORD_FILE", "REDIS_URL", "EVENTS_PUBSUB_URL", "BALANCERS", "PORT_RANGE_START", "PORT_RANGE_END",
       "EVENTS_PUBSUB_CHANNEL", "EVENTS_BUFFER_KEY", "EVENTS_BUFFER_LENGTH", "PROC_EVENTS_CHANNEL",
       "BUILD_EXPIRATION_DAYS", "BUILD_EXPIRATION_COUNT", "API_LIMIT_PER_PAGE", "DEPLOY_USER", "SSH_KEY",
-      "SSH_KNOWN_HOSTS", "SSH_SUDO", "SUPERVISOR_SOCKET", "SITE_TITLE", "SIGNING_KEY_FILE");
+      "SSH_KNOWN_HOSTS", "SSH_SUDO", "SUPERVISOR_SOCKET", "SITE_TITLE", "FILE_STORE");
+
+  /** {@code $VR_DATA_DIR}, else /var/lib/vr-server for root, else ~/.vr-server. */
+  public static Path defaultDataDir(Map<String, String> env) {
+    if (env.containsKey("VR_DATA_DIR")) {
+      return Path.of(env.get("VR_DATA_DIR"));
+    }
+    return "root".equals(System.getProperty("user.name")) ? Path.of("/var/lib/vr-server")
+        : Path.of(env.getOrDefault("HOME", "."), ".vr-server");
+  }
+
+  /** The settings file named by {@code --config}, else {@code $APP_SETTINGS_YAML}, else none. */
+  public static Path file(Path option, Map<String, String> env) {
+    if (option != null) {
+      return option;
+    }
+    String e = env.get("APP_SETTINGS_YAML");
+    return e == null || e.isBlank() ? null : Path.of(e);
+  }
 
   /** Settings from {@code file} (may be null: all defaults) and the environment. */
   public static ServerSettings load(Path file, Map<String, String> env) {
@@ -37,10 +55,10 @@ public record ServerSettings(
         throw y.error(k, "unknown setting; known: " + String.join(", ", new java.util.TreeSet<>(KEYS)));
       }
     }
-    Path dataDir = Path.of(str(y, "DATA_DIR", env.getOrDefault("VR_DATA_DIR", "/var/lib/vr-server")));
+    Path dataDir = Path.of(str(y, "DATA_DIR", defaultDataDir(env).toString()));
     String redis = str(y, "REDIS_URL", str(y, "EVENTS_PUBSUB_URL", env.getOrDefault("REDIS_URL", "redis://localhost:6379")));
-    String dbPassword = env.get("DATABASE_PASSWORD");
-    String pwFile = str(y, "DATABASE_PASSWORD_FILE", env.get("DATABASE_PASSWORD_FILE"));
+    String dbPassword = env.get("VR_DATABASE_PASSWORD");
+    String pwFile = str(y, "DATABASE_PASSWORD_FILE", env.get("VR_DATABASE_PASSWORD_FILE"));
     if (dbPassword == null && pwFile != null) {
       try {
         dbPassword = Files.readString(Path.of(pwFile)).strip();
@@ -57,7 +75,7 @@ public record ServerSettings(
     String home = env.getOrDefault("HOME", "/root");
     return new ServerSettings(
         str(y, "BIND", "127.0.0.1"), integer(y, "PORT", 8000), dataDir,
-        str(y, "DATABASE_URL", env.get("DATABASE_URL")), str(y, "DATABASE_USER", env.get("DATABASE_USER")), dbPassword,
+        str(y, "DATABASE_URL", env.get("VR_DATABASE_URL")), str(y, "DATABASE_USER", env.get("VR_DATABASE_USER")), dbPassword,
         redis, balancers, start, end,
         str(y, "EVENTS_PUBSUB_CHANNEL", "vr2_events"), str(y, "EVENTS_BUFFER_KEY", "vr2_events_buffer"),
         integer(y, "EVENTS_BUFFER_LENGTH", 100), str(y, "PROC_EVENTS_CHANNEL", "proc_events"),
@@ -66,7 +84,7 @@ public record ServerSettings(
         str(y, "DEPLOY_USER", "root"), Path.of(str(y, "SSH_KEY", home + "/.ssh/id_ed25519")),
         Path.of(str(y, "SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts")), bool(y, "SSH_SUDO", false),
         str(y, "SUPERVISOR_SOCKET", "/var/run/supervisor.sock"), str(y, "SITE_TITLE", "Velociraptor"),
-        str(y, "SIGNING_KEY_FILE", null));
+        fileStore(y));
   }
 
   public ServerSettings withListen(String newBind, Integer newPort, Path newDataDir) {
@@ -74,26 +92,38 @@ public record ServerSettings(
         newDataDir == null ? dataDir : newDataDir, databaseUrl, databaseUser, databasePassword, redisUrl, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, signingKeyFile);
+        supervisorSocket, siteTitle, fileStore);
   }
 
   public ServerSettings withDatabase(String url) {
     return new ServerSettings(bind, port, dataDir, url, databaseUser, databasePassword, redisUrl, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, signingKeyFile);
+        supervisorSocket, siteTitle, fileStore);
   }
 
   public ServerSettings withRedis(String url) {
     return new ServerSettings(bind, port, dataDir, databaseUrl, databaseUser, databasePassword, url, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, signingKeyFile);
+        supervisorSocket, siteTitle, fileStore);
   }
 
   /** The JDBC URL in use: the configured one, or the embedded H2 file in the data directory. */
   public String jdbcUrl() {
     return databaseUrl != null ? databaseUrl : vr.server.store.Database.h2Url(dataDir);
+  }
+
+  /**
+   * Where builds and images are kept: {@code dir} (the data directory; the default) or {@code database} (rows
+   * in the shared database, so several server processes serve the same files).
+   */
+  private static String fileStore(YamlMap y) {
+    String v = str(y, "FILE_STORE", "dir");
+    if (!v.equals("dir") && !v.equals("database")) {
+      throw y.error("FILE_STORE", "must be dir or database (got '" + v + "')");
+    }
+    return v;
   }
 
   private static String str(YamlMap y, String key, String dflt) {

@@ -17,7 +17,7 @@ import vr.server.api.rest.RenderContext;
 
 /**
  * The action endpoints of reference 7.5: start a build, dispatch a swarm, deploy a release by hand (202, the
- * work queued for the server's workers), a swarm's procs, and the latest test run.
+ * work queued for the server's workers) and the latest test run. (A swarm's procs: vr.server.hosts.HostRoutes.)
  */
 public final class ActionRoutes {
   private static final Pattern HOST = Pattern.compile("[a-zA-Z0-9_.-]+");
@@ -40,7 +40,6 @@ public final class ActionRoutes {
     r.post("/api/v1/swarms/{id}/swarm/", Access.USER, "Dispatch the swarm (202, {\"swarm_id\": trace id})", this::swarm);
     r.post("/api/v1/releases/{id}/deploy/", Access.USER,
         "Deploy the release by hand to host:port as proc (202; port 0 for workers)", this::deploy);
-    r.get("/api/v1/swarms/{id}/procs/", Access.USER, "The swarm's procs on its squad's hosts", this::swarmProcs);
   }
 
   private static long id(Context ctx) {
@@ -115,16 +114,6 @@ public final class ActionRoutes {
     });
     audit.record(Router.principal(ctx), "deploy", release + "-" + proc + "-" + port.intValue() + " to " + host, null, false);
     ctx.status(202).contentType("application/json").result(Json.write(Map.of("trace_id", trace)));
-  }
-
-  void swarmProcs(Context ctx) {
-    long id = id(ctx);
-    Object procs = jdbi.withHandle(h -> {
-      Map<String, Object> s = Records.byId(h, "swarms", id).orElseThrow(() -> ApiException.notFound("no swarm " + id));
-      String app = Records.names(h, "apps").get(((Number) s.get("app_id")).longValue());
-      return resources.swarmProcs(h, s, app, new RenderContext());
-    });
-    ctx.contentType("application/json").result(Json.write(Map.of("objects", procs)));
   }
 
   private static String text(ObjectNode body, String field, Pattern p, String what) {
