@@ -64,7 +64,7 @@ public final class RedisLink implements Closeable {
     this.address = JedisURIHelper.getHostAndPort(uri);
     int ms = (int) options.timeout().toMillis();
     DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis(ms).socketTimeoutMillis(ms).clientName("vr-server")
+        .connectionTimeoutMillis(ms).socketTimeoutMillis(ms).clientName("vr-server").autoNegotiateProtocol(false)
         .ssl(JedisURIHelper.isRedisSSLScheme(uri));
     String password = JedisURIHelper.getPassword(uri);
     if (password != null) {
@@ -298,10 +298,16 @@ public final class RedisLink implements Closeable {
     pool.close();
   }
 
+  /** The message with its innermost cause ("Failed to connect to h:p: Connection refused"). */
   static String reason(Throwable e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    while (true) {
+      Throwable next = root.getCause() != null ? root.getCause()
+          : root.getSuppressed().length > 0 ? root.getSuppressed()[0] : null; // Jedis puts connect failures there
+      if (next == null || next == root) {
+        break;
+      }
+      root = next;
     }
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (root != e && root.getMessage() != null && !m.contains(root.getMessage())) {
