@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -23,15 +24,20 @@ import vr.server.store.Database;
  * the winner's blob. A reader fetches one chunk at a time, so memory stays at one chunk per open stream.
  */
 public final class DbBlobStore implements BlobStore {
-  /** 1 MiB: small enough for any JDBC driver to hold, large enough that a row's overhead is noise. */
+  /** On PostgreSQL, 1 MiB: small enough for the driver to hold, large enough that a row's overhead is noise. */
   public static final int DEFAULT_CHUNK = 1 << 20;
+  /**
+   * On H2, 64 KiB: H2 splits its B-tree pages by row count, not bytes, so 1 MiB rows made pages of over 100 MB,
+   * and a 200 MB put failed inside H2 (an I/O error reading such a page back).
+   */
+  public static final int H2_CHUNK = 64 << 10;
 
   private final Jdbi jdbi;
   private final int chunkSize;
   private final Clock clock;
 
   public DbBlobStore(Database db) {
-    this(db.jdbi(), DEFAULT_CHUNK, Clock.systemUTC());
+    this(db.jdbi(), db.postgres() ? DEFAULT_CHUNK : H2_CHUNK, Clock.systemUTC());
   }
 
   DbBlobStore(Jdbi jdbi, int chunkSize, Clock clock) {
@@ -127,25 +133,32 @@ public final class DbBlobStore implements BlobStore {
     return new ChunkStream(key, r, offset);
   }
 
+  /**
+   * Removes the blob: its row goes at once (one transaction, so readers stop seeing it), and its chunks, marked as
+   * an abandoned upload in the same transaction, go in batches afterwards. One transaction over hundreds of MB of
+   * rows would not fit H2's undo log; a crash between the two leaves chunks that {@link #sweep} removes.
+   */
   @Override
   public boolean delete(String key) {
     if (!BlobStore.isKey(key)) {
       return false;
     }
+    Optional<String> upload;
     try {
-      return jdbi.inTransaction(h -> {
-        Optional<String> upload = h.createQuery("SELECT upload_id FROM blobs WHERE blob_key = :k")
+      upload = jdbi.inTransaction(h -> {
+        Optional<String> u = h.createQuery("SELECT upload_id FROM blobs WHERE blob_key = :k")
             .bind("k", key).mapTo(String.class).findOne();
-        if (upload.isEmpty()) {
-          return false;
+        if (u.isPresent()) {
+          h.createUpdate("DELETE FROM blobs WHERE blob_key = :k").bind("k", key).execute();
+          h.createUpdate("INSERT INTO blob_uploads (upload_id, started_at) VALUES (:u, 0)").bind("u", u.get()).execute();
         }
-        h.createUpdate("DELETE FROM blobs WHERE blob_key = :k").bind("k", key).execute();
-        h.createUpdate("DELETE FROM blob_chunks WHERE upload_id = :u").bind("u", upload.get()).execute();
-        return true;
+        return u;
       });
     } catch (JdbiException e) {
       throw new BlobStoreException("cannot delete blob " + key + ": " + rootMessage(e), e);
     }
+    upload.ifPresent(this::discard);
+    return upload.isPresent();
   }
 
   /**
@@ -154,24 +167,24 @@ public final class DbBlobStore implements BlobStore {
    */
   public int sweep(Duration age) {
     long cutoff = clock.millis() - age.toMillis();
-    return jdbi.inTransaction(h -> {
-      var stale = h.createQuery("SELECT upload_id FROM blob_uploads WHERE started_at < :c "
-              + "AND upload_id NOT IN (SELECT upload_id FROM blobs)")
-          .bind("c", cutoff).mapTo(String.class).list();
-      for (String u : stale) {
-        h.createUpdate("DELETE FROM blob_chunks WHERE upload_id = :u").bind("u", u).execute();
-        h.createUpdate("DELETE FROM blob_uploads WHERE upload_id = :u").bind("u", u).execute();
-      }
-      return stale.size();
-    });
+    List<String> stale = jdbi.withHandle(h -> h.createQuery("SELECT upload_id FROM blob_uploads WHERE started_at < :c "
+            + "AND upload_id NOT IN (SELECT upload_id FROM blobs)")
+        .bind("c", cutoff).mapTo(String.class).list());
+    stale.forEach(this::discard);
+    return stale.size();
   }
 
+  /** Deletes an upload's chunks, a batch per statement, then its upload row; failures are left for the sweep. */
   private void discard(String upload) {
     try {
-      jdbi.useTransaction(h -> {
-        h.createUpdate("DELETE FROM blob_chunks WHERE upload_id = :u").bind("u", upload).execute();
-        h.createUpdate("DELETE FROM blob_uploads WHERE upload_id = :u").bind("u", upload).execute();
-      });
+      int batch = Math.max(1, (4 << 20) / chunkSize);
+      int deleted;
+      do {
+        deleted = jdbi.withHandle(h -> h.createUpdate("DELETE FROM blob_chunks WHERE upload_id = :u AND seq IN "
+                + "(SELECT seq FROM blob_chunks WHERE upload_id = :u ORDER BY seq LIMIT :n)")
+            .bind("u", upload).bind("n", batch).execute());
+      } while (deleted > 0);
+      jdbi.useHandle(h -> h.createUpdate("DELETE FROM blob_uploads WHERE upload_id = :u").bind("u", upload).execute());
     } catch (JdbiException e) {
       // the sweep removes them later
     }

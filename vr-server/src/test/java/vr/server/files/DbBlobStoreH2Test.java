@@ -43,7 +43,7 @@ class DbBlobStoreH2Test extends BlobStoreContract {
 
   @Test
   void theDefaultChunkSizeRoundTrips() throws Exception {
-    DbBlobStore big = new DbBlobStore(db);
+    DbBlobStore big = new DbBlobStore(db.jdbi(), DbBlobStore.DEFAULT_CHUNK, Clock.systemUTC());
     byte[] data = bytes(3 * DbBlobStore.DEFAULT_CHUNK + 17, 5);
     Blob b = big.put(new ByteArrayInputStream(data), null);
     assertThat(readAll(big.open(b.key(), DbBlobStore.DEFAULT_CHUNK - 1))).isEqualTo(

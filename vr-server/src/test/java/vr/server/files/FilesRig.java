@@ -48,6 +48,7 @@ final class FilesRig implements AutoCloseable {
         ctx.result(Json.write(e.body()));
       });
       cfg.routes.exception(Exception.class, (e, ctx) -> {
+        e.printStackTrace(); // into the test's report, never to the client
         ctx.status(500);
         ctx.contentType("application/json");
         ctx.result("{\"status\":500,\"error\":\"internal error\"}");
