@@ -82,10 +82,6 @@ public final class Server implements AutoCloseable {
 
     RedisLink redis = new RedisLink(settings.redisUrl(), RedisLink.Options.DEFAULTS);
     closeables.add(redis);
-    if (!redis.up()) {
-      say.accept("Redis at " + redis.describe() + " is down (" + redis.downReason().orElse("no answer")
-          + "); serving without events until it is back");
-    }
     EventSender events = new EventSender(redis, settings.eventsChannel(), settings.eventsBufferKey(), settings.eventsBufferLength());
     EventStreams streams = new EventStreams(redis, new EventStreams.Options(settings.eventsChannel(),
         settings.eventsBufferKey(), settings.eventsBufferLength(), settings.procEventsChannel(), Duration.ofSeconds(15), 1000)).start();
@@ -98,7 +94,11 @@ public final class Server implements AutoCloseable {
     SignedUrlCheck signed = new SignedUrlCheck(urls);
     ServerAuthenticator auth = new ServerAuthenticator(db, AuthSettings.defaults(), ctx -> signed.verify(ctx) != null);
 
-    HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), List.of(settings.sshKey()))
+    List<java.nio.file.Path> keys = Files.isReadable(settings.sshKey()) ? List.of(settings.sshKey()) : List.of();
+    if (keys.isEmpty()) {
+      say.accept("no SSH key at " + settings.sshKey() + " (SSH_KEY): hosts answer 'down' until there is one");
+    }
+    HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), keys)
             .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(5)),
         name -> HostAccess.HostSetup.packaged(name, settings.sshSudo()), Duration.ofSeconds(10));
     closeables.add(access);
