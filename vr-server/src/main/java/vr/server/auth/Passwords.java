@@ -82,6 +82,12 @@ public final class Passwords {
    * long as for a real user with a wrong password, so timing does not tell which names exist.
    */
   public void dummyVerify(String password) {
+    OpenBSDBCrypt.checkPassword(dummyHash(), password == null || password.isEmpty() ? new byte[] {0}
+        : password.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The hash dummy checks run against: made once, with this instance's cost (bcrypt's work is set by it). */
+  String dummyHash() {
     String d = dummy;
     if (d == null) {
       byte[] secret = new byte[18];
@@ -91,7 +97,6 @@ public final class Passwords {
       d = OpenBSDBCrypt.generate("2y", secret, salt, cost);
       dummy = d;
     }
-    byte[] p = password == null || password.isEmpty() ? new byte[] {0} : password.getBytes(StandardCharsets.UTF_8);
-    OpenBSDBCrypt.checkPassword(d, p);
+    return d;
   }
 }
