@@ -92,7 +92,7 @@ public final class Server implements AutoCloseable {
         : new DirBlobStore(settings.dataDir().resolve("blobs"));
     SignedUrls urls = new SignedUrls(ServerSecrets.getOrCreate(db.jdbi(), "signed_urls"));
     SignedUrlCheck signed = new SignedUrlCheck(urls);
-    ServerAuthenticator auth = new ServerAuthenticator(db, AuthSettings.defaults(), ctx -> signed.verify(ctx) != null);
+    ServerAuthenticator auth = new ServerAuthenticator(db, AuthSettings.defaults(), ctx -> signed.present(ctx) && signed.verify(ctx) != null);
 
     List<java.nio.file.Path> keys = Files.isReadable(settings.sshKey()) ? List.of(settings.sshKey()) : List.of();
     if (keys.isEmpty()) {
