@@ -1,10 +1,6 @@
 package vr.server.files;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,7 +11,6 @@ import java.util.Base64;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import vr.common.fs.AtomicFiles;
 
 /**
  * Signed, expiring URLs for the files runners download (proc.yaml's {@code build_url}, {@code image_url}). The
@@ -68,23 +63,6 @@ public final class SignedUrls {
     byte[] k = new byte[32];
     new SecureRandom().nextBytes(k);
     return k;
-  }
-
-  /**
-   * The key kept in {@code file} (base64, mode 0600), made when the file does not exist yet. Every server process
-   * must read the same key: a single server keeps it in its data dir; several share it the way they share the
-   * database password (the same file deployed to each, or a secret mounted from the same source).
-   */
-  public static byte[] keyFromFile(Path file) {
-    try {
-      if (!Files.exists(file)) {
-        AtomicFiles.write(file, (Base64.getEncoder().encodeToString(newKey()) + "\n").getBytes(StandardCharsets.US_ASCII),
-            PosixFilePermissions.fromString("rw-------"));
-      }
-      return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot read the URL signing key in " + file + ": " + e.getMessage(), e);
-    }
   }
 
   /**

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +12,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SignedUrlsTest {
   private static final byte[] KEY = new byte[32];
@@ -101,15 +97,6 @@ class SignedUrlsTest {
     assertThatThrownBy(() -> at(0).sign("/files/x?y=1", Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> at(0).sign("files/x", Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> at(0).sign(PATH, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void aKeyFileIsMadeOnceOwnerOnlyAndReadAgain(@TempDir Path dir) throws Exception {
-    Path f = dir.resolve("url-signing.key");
-    byte[] first = SignedUrls.keyFromFile(f);
-    assertThat(first).hasSize(32);
-    assertThat(Files.getPosixFilePermissions(f)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertThat(SignedUrls.keyFromFile(f)).isEqualTo(first);
   }
 
   @Test
