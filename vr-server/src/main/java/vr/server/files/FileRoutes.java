@@ -124,10 +124,22 @@ public final class FileRoutes {
         if (n < 0) {
           throw new IOException("blob " + key + " ended early");
         }
-        out.write(buf, 0, n);
+        if (!write(out, buf, n)) {
+          return;
+        }
         left -= n;
       }
       out.flush();
+    }
+  }
+
+  /** False when the client went away (a runner killed mid-download): nothing to answer, nothing to log. */
+  private static boolean write(OutputStream out, byte[] buf, int n) {
+    try {
+      out.write(buf, 0, n);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
