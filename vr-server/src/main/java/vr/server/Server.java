@@ -54,6 +54,7 @@ public final class Server implements AutoCloseable {
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private ServerApp app;
+  private EventStreams streams;
 
   private Server() {}
 
@@ -83,9 +84,8 @@ public final class Server implements AutoCloseable {
     RedisLink redis = new RedisLink(settings.redisUrl(), RedisLink.Options.DEFAULTS);
     closeables.add(redis);
     EventSender events = new EventSender(redis, settings.eventsChannel(), settings.eventsBufferKey(), settings.eventsBufferLength());
-    EventStreams streams = new EventStreams(redis, new EventStreams.Options(settings.eventsChannel(),
+    streams = new EventStreams(redis, new EventStreams.Options(settings.eventsChannel(),
         settings.eventsBufferKey(), settings.eventsBufferLength(), settings.procEventsChannel(), Duration.ofSeconds(15), 1000)).start();
-    closeables.add(streams);
     Audit audit = new DbAudit(db.jdbi(), (user, action, object, detail, failed) -> events.userAction(user, action, object, detail, failed));
 
     BlobStore store = settings.fileStore().equals("database") ? new DbBlobStore(db)
@@ -163,8 +163,12 @@ public final class Server implements AutoCloseable {
     return app;
   }
 
+  /** Streams first (an open SSE response would hold Jetty's graceful stop), then HTTP, then the rest. */
   @Override
   public void close() {
+    if (streams != null) {
+      streams.close();
+    }
     if (app != null) {
       app.close();
     }
