@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.RedisClient;
+import vr.server.events.RedisLink;
 import vr.common.hosts.RemoteProcs;
 import vr.common.model.ProcData;
 import vr.common.model.ProcName;
@@ -70,7 +70,7 @@ class HostProcsIT {
 
   private static final List<String> audited = new CopyOnWriteArrayList<>();
   private static final List<String> released = new CopyOnWriteArrayList<>();
-  private static RedisClient redis;
+  private static RedisLink redis;
   private static Server server;
   private static ProcName ticker;
   private static HttpClient http = HttpClient.newHttpClient();
@@ -100,7 +100,7 @@ class HostProcsIT {
 
   static Server server(SshSettings ssh, Function<String, HostAccess.HostSetup> setups) {
     HostAccess access = HostAccess.start(ssh, setups, Duration.ofSeconds(10));
-    HostProcs procs = new HostProcs(access, new RedisProcCache(redis), DEADLINE, Clock.systemUTC());
+    HostProcs procs = new HostProcs(access, new LinkProcCache(redis), DEADLINE, Clock.systemUTC());
     Audit audit = (who, action, object, detail, failed) -> audited.add(who.username() + ": " + action + " " + object
         + (failed ? " (failed: " + detail + ")" : ""));
     ProcActions actions = new ProcActions(access, audit, (host, port) -> released.add(host + ":" + port));
@@ -144,7 +144,7 @@ class HostProcsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    redis = RedisClient.create(URI.create(lab.redisUrl()));
+    redis = RedisLink.open(lab.redisUrl());
     server = server(ssh(), HostProcsIT::setup);
     // a VR proc on the first host that prints a numbered line every 200 ms
     Lab.Host h = lab.hosts().get(0);
@@ -245,7 +245,7 @@ class HostProcsIT {
   @Order(2)
   void cacheOnlyAnswersWithoutAskingAndAMissingCacheIsUnknownNotEmpty() throws Exception {
     Lab.Host h = lab.hosts().get(1);
-    redis.del("host_procs:" + h.name());
+    redis.call(j -> j.del("host_procs:" + h.name()));
     Reply only = call("GET", procsPath(h) + "?cache=only", null);
     assertThat(only.json().get("state").asText()).isEqualTo("unknown");
     assertThat(only.json().get("source").asText()).isEqualTo("cache");
@@ -441,7 +441,7 @@ class HostProcsIT {
     assertThat(live.json().get("source").asText()).isEqualTo("stale-cache");
     assertThat(names(live.json().get("objects"))).contains("proc_publisher");
     // without a cache: down, with the reason, and no procs claimed
-    redis.del("host_procs:" + h.name());
+    redis.call(j -> j.del("host_procs:" + h.name()));
     Reply bare = call("GET", procsPath(h), null);
     assertThat(bare.json().get("state").asText()).isEqualTo("down");
     assertThat(bare.json().get("reason").asText()).containsIgnoringCase("refused");
