@@ -27,7 +27,6 @@ import vr.server.events.RedisLink;
 import vr.server.files.BlobStore;
 import vr.server.files.DbBlobStore;
 import vr.server.files.DirBlobStore;
-import vr.server.files.FileRoutes;
 import vr.server.files.SignedUrlCheck;
 import vr.server.files.SignedUrls;
 import vr.server.hosts.HostAccess;
@@ -113,7 +112,6 @@ public final class Server implements AutoCloseable {
     List<Consumer<Router>> routes = List.of(
         r -> AuthRoutes.register(r, auth, audit),
         r -> EventStreams.register(r, streams),
-        r -> FileRoutes.register(r, store, MAX_UPLOAD_BYTES, audit),
         r -> HostRoutes.register(r, hostProcs, actions, log,
             name -> db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM hosts WHERE name = :n")
                 .bind("n", name).mapTo(Long.class).one() > 0),
@@ -123,7 +121,7 @@ public final class Server implements AutoCloseable {
     health.put("redis", () -> redis.up() ? "up" : "down: " + redis.downReason().orElse("no answer"));
     app = new ServerApp(new ServerApp.Parts(db, auth, audit,
         new Validation(settings.balancers().keySet(), java.nio.file.Path.of(System.getProperty("user.home"), ".hgrc")),
-        cached, settings.apiLimitPerPage(), routes, health));
+        cached, settings.apiLimitPerPage(), store, MAX_UPLOAD_BYTES, routes, health));
     app.metrics().gauge("vr_redis_up", () -> redis.up() ? 1 : 0);
     app.metrics().gauge("vr_sse_clients", streams::clients);
     app.metrics().gauge("vr_events_dropped_total", events::dropped);

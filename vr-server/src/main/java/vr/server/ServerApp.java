@@ -19,7 +19,10 @@ import vr.server.api.Metrics;
 import vr.server.api.OpenApi;
 import vr.server.api.Router;
 import vr.server.api.rest.RestResource;
+import vr.server.files.BlobStore;
+import vr.server.files.FileRoutes;
 import vr.server.records.ActionRoutes;
+import vr.server.records.UploadRoutes;
 import vr.server.records.ProcSource;
 import vr.server.records.Resources;
 import vr.server.records.Validation;
@@ -34,7 +37,8 @@ public final class ServerApp implements AutoCloseable {
 
   /** What the server is made of; tests give their own. */
   public record Parts(Database db, Authenticator auth, Audit audit, Validation validation, ProcSource procs,
-      int apiLimitPerPage, List<Consumer<Router>> extraRoutes, Map<String, Supplier<Object>> health) {}
+      int apiLimitPerPage, BlobStore files, long maxUploadBytes, List<Consumer<Router>> extraRoutes,
+      Map<String, Supplier<Object>> health) {}
 
   private final Javalin javalin;
   private final List<Router.Route> routes = new ArrayList<>();
@@ -89,6 +93,8 @@ public final class ServerApp implements AutoCloseable {
       router.get("/metrics", Access.USER, "Metrics in Prometheus's text format",
           ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.text()));
       new ActionRoutes(parts.db().jdbi(), parts.audit(), resources).register(router);
+      FileRoutes files = FileRoutes.register(router, parts.files(), parts.maxUploadBytes(), parts.audit());
+      new UploadRoutes(parts.db().jdbi(), parts.audit(), files, rest).register(router);
       for (RestResource r : rest.values()) {
         r.register(router, Resources.READ_ONLY.contains(r.def().name()));
       }

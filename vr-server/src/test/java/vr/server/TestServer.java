@@ -32,14 +32,20 @@ public final class TestServer implements AutoCloseable {
   public static final String PASSWORD = "secret";
 
   public final Database db;
+  public final Path blobs;
   public final ServerApp app;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public TestServer(String jdbcUrl, ProcSource procs, List<Consumer<Router>> extra) {
     this.db = Database.open(jdbcUrl, null, null);
+    try {
+      blobs = java.nio.file.Files.createTempDirectory("vr-test-blobs");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     Audit audit = new DbAudit(db.jdbi(), (user, action, object, detail, failed) -> {});
     this.app = new ServerApp(new ServerApp.Parts(db, basicAuth(), audit,
-        new Validation(Set.of("default", "edge"), null), procs, 100, extra,
+        new Validation(Set.of("default", "edge"), null), procs, 100, new vr.server.files.DirBlobStore(blobs), 1L << 30, extra,
         Map.of("database", () -> "up"))).start("127.0.0.1", 0);
   }
 
@@ -91,5 +97,10 @@ public final class TestServer implements AutoCloseable {
   public void close() {
     app.close();
     db.close();
+    try (var walk = java.nio.file.Files.walk(blobs)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a temp dir left behind is not worth failing a test for
+    }
   }
 }

@@ -27,13 +27,14 @@ public final class OpenApi {
             + "total_count}, \"objects\": [...]}; errors are {\"status\", \"error\", \"field\"}."));
     Map<String, Object> paths = new LinkedHashMap<>();
     for (Router.Route r : routes) {
+      String path = openApiPath(r.path());
       @SuppressWarnings("unchecked")
-      Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(r.path(), k -> new LinkedHashMap<>());
+      Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(path, k -> new LinkedHashMap<>());
       Map<String, Object> op = new LinkedHashMap<>();
       op.put("summary", r.summary());
       op.put("tags", List.of(tag(r.path())));
       List<Object> params = new ArrayList<>();
-      Matcher m = PARAM.matcher(r.path());
+      Matcher m = PARAM.matcher(path);
       while (m.find()) {
         params.add(Map.of("name", m.group(1), "in", "path", "required", true, "schema", Map.of("type", "string")));
       }
@@ -101,6 +102,11 @@ public final class OpenApi {
             "description", "a signed, expiring URL handed out in proc.yaml"))));
     doc.put("security", List.of(Map.of("basicAuth", List.of()), Map.of("bearerAuth", List.of()), Map.of("session", List.of())));
     return doc;
+  }
+
+  /** Javalin's {@code <name>} (a parameter that may hold slashes) is OpenAPI's {@code {name}}. */
+  public static String openApiPath(String javalinPath) {
+    return javalinPath.replaceAll("<([a-z_]+)>", "{$1}");
   }
 
   private static Map<String, Object> schema(Field f) {
