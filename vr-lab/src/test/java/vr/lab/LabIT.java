@@ -78,31 +78,8 @@ class LabIT {
     }
   }
 
-  /** vrun and proc_publisher as scripts/build lays them out (its launcher, the modules' jars), without CDS. */
   static Path tools(Path dist) throws IOException {
-    Path top = Lab.script().getParent().getParent();
-    Files.createDirectories(dist.resolve("bin"));
-    Files.createDirectories(dist.resolve("lib"));
-    String launcher = Files.readString(top.resolve("scripts/lib/launcher.sh"));
-    for (String line : Files.readAllLines(top.resolve("scripts/lib/tools.sh"))) {
-      String[] f = line.replace("TOOLS=\"", "").replace("\"", "").split(":", 3);
-      if (f.length < 3 || !Set.of("vrun", "proc_publisher").contains(f[0])) {
-        continue;
-      }
-      String module = f[1];
-      Path jar;
-      try (Stream<Path> s = Files.list(top.resolve(module).resolve("target"))) {
-        jar = s.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst()
-            .orElseThrow(() -> new AssertionError(module + "'s self-contained jar is not built (mvn package)"));
-      }
-      String main = Files.readString(top.resolve(module).resolve("pom.xml")).replaceAll("(?s).*<vr.tool.main>(.*?)</vr.tool.main>.*", "$1");
-      Files.copy(jar, dist.resolve("lib").resolve(module + ".jar"));
-      Path bin = dist.resolve("bin").resolve(f[0]);
-      Files.writeString(bin, launcher.replace("@TOOL@", f[0]).replace("@MODULE@", module).replace("@MAIN@", main)
-          .replace("@JAVA_OPTS@", f[2]));
-      Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-    return dist.resolve("bin");
+    return Lab.toolsFromTargets(dist);
   }
 
   private static RemoteProcs procs(Lab.Host h) {

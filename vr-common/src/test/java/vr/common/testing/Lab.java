@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -178,4 +181,35 @@ public final class Lab implements BeforeAllCallback, AfterAllCallback, AutoClose
 
   /** An exit code and what the script printed. */
   public record Result(int exit, String output) {}
+
+  /**
+   * vrun and proc_publisher as scripts/build lays them out (its launcher, the modules' self-contained jars from
+   * their target folders), without CDS: what a lab needs during {@code mvn verify}, before dist/ exists. The test's
+   * module must depend on vr-runner and vr-agent so that their jars are built first.
+   */
+  public static Path toolsFromTargets(Path dist) throws IOException {
+    Path top = script().getParent().getParent();
+    Files.createDirectories(dist.resolve("bin"));
+    Files.createDirectories(dist.resolve("lib"));
+    String launcher = Files.readString(top.resolve("scripts/lib/launcher.sh"));
+    for (String line : Files.readAllLines(top.resolve("scripts/lib/tools.sh"))) {
+      String[] f = line.replace("TOOLS=\"", "").replace("\"", "").split(":", 3);
+      if (f.length < 3 || !Set.of("vrun", "proc_publisher").contains(f[0])) {
+        continue;
+      }
+      String module = f[1];
+      Path jar;
+      try (Stream<Path> s = Files.list(top.resolve(module).resolve("target"))) {
+        jar = s.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst()
+            .orElseThrow(() -> new AssertionError(module + "'s self-contained jar is not built (mvn package)"));
+      }
+      String main = Files.readString(top.resolve(module).resolve("pom.xml")).replaceAll("(?s).*<vr.tool.main>(.*?)</vr.tool.main>.*", "$1");
+      Files.copy(jar, dist.resolve("lib").resolve(module + ".jar"));
+      Path bin = dist.resolve("bin").resolve(f[0]);
+      Files.writeString(bin, launcher.replace("@TOOL@", f[0]).replace("@MODULE@", module).replace("@MAIN@", main)
+          .replace("@JAVA_OPTS@", f[2]));
+      Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    return dist.resolve("bin");
+  }
 }

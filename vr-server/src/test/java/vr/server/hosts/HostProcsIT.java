@@ -58,7 +58,8 @@ import vr.server.api.Router;
 class HostProcsIT {
   @TempDir static Path tmp;
 
-  @RegisterExtension static final Lab lab = Lab.of(2, HostProcsIT::tools);
+  @TempDir static Path toolsDir;
+  @RegisterExtension static final Lab lab = Lab.of(2, () -> Lab.toolsFromTargets(toolsDir.resolve("dist")));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEADLINE = Duration.ofSeconds(3);
@@ -74,15 +75,6 @@ class HostProcsIT {
   private static Server server;
   private static ProcName ticker;
   private static HttpClient http = HttpClient.newHttpClient();
-
-  /** vrun and proc_publisher from the checkout's dist/bin ({@code scripts/build --fast}). */
-  static Path tools() {
-    Path bin = Lab.script().getParent().getParent().resolve("dist/bin");
-    if (!Files.isExecutable(bin.resolve("vrun")) || !Files.isExecutable(bin.resolve("proc_publisher"))) {
-      throw new AssertionError(bin + " has no vrun and proc_publisher: run scripts/build --fast first");
-    }
-    return bin;
-  }
 
   /** A server with the routes over its own HostAccess (closed with it). */
   record Server(Javalin app, HostAccess access, HostProcs procs) implements AutoCloseable {
