@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -177,6 +178,22 @@ public final class SshHosts implements AutoCloseable {
       }
       throw new VrException(s.address().label() + ": cannot listen for a forward: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Takes an exclusive {@code flock} on {@code lockFile} on {@code host}, as root, waiting at most {@code wait}
+   * for another holder; its directory is created when missing. For a read-modify-write that spans several
+   * commands: the lock lives in a remote process, so a dead caller or connection releases it. Holds a channel
+   * slot of the host's pool until closed.
+   *
+   * @throws VrException when the lock was not free within {@code wait}
+   */
+  public RemoteLock lock(String host, String lockFile, Duration wait) {
+    return lock(address(host), lockFile, wait);
+  }
+
+  public RemoteLock lock(HostAddress host, String lockFile, Duration wait) {
+    return RemoteLock.acquire(session(host), lockFile, wait, settings.connectTimeout());
   }
 
   /** Open connections to {@code host} now (for tests and monitoring). */

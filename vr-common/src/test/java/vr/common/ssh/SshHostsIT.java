@@ -332,6 +332,24 @@ class SshHostsIT {
   }
 
   @Test
+  void aRemoteLockExcludesOthersAndIsReleasedOnCloseOrWhenItsClientDies() throws Exception {
+    String lock = tmp.resolve("locks/test.lock").toString();
+    try (SshHosts other = SshHosts.start(settings())) {
+      other.lock(host(a), lock, Duration.ofSeconds(5)); // never closed: released when its client closes
+      assertThatThrownBy(() -> hosts.lock(host(a), lock, Duration.ofSeconds(1)))
+          .isInstanceOf(VrException.class).hasMessage(host(a) + ": could not lock " + lock + " within 1 s");
+      assertThat(hosts.connections(host(a))).isEqualTo(1); // the failed attempt gave its channel slot back
+    }
+    try (RemoteLock l = hosts.lock(host(a), lock, Duration.ofSeconds(10))) {
+      assertThat(Files.exists(Path.of(lock))).isTrue();
+      assertThatThrownBy(() -> hosts.lock(host(a), lock, Duration.ofSeconds(1))).hasMessageContaining("could not lock");
+    }
+    try (RemoteLock again = hosts.lock(host(a), lock, Duration.ofSeconds(2))) {
+      assertThat(again).isNotNull(); // released by close()
+    }
+  }
+
+  @Test
   void aClosedClientRefusesCallsAndClosesItsConnections() {
     hosts.exec(host(a), "true", ExecOptions.defaults());
     assertThat(hosts.connections(host(a))).isEqualTo(1);
