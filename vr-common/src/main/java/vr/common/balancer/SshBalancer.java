@@ -16,9 +16,7 @@ import org.slf4j.LoggerFactory;
 import vr.common.VrException;
 import vr.common.model.Node;
 import vr.common.ssh.CommandResult;
-import vr.common.ssh.ExecOptions;
 import vr.common.ssh.HostAddress;
-import vr.common.ssh.HostSession;
 import vr.common.ssh.RemoteLock;
 import vr.common.ssh.SshHosts;
 
@@ -42,7 +40,7 @@ public abstract class SshBalancer implements Balancer {
   protected final String includeDir;
   private final SshHosts ssh;
   private final Duration lockTimeout;
-  private final ExecOptions asRoot;
+  private final Duration scriptTimeout;
   /** The pool files as this process last saw them on each host: a change is computed from them. */
   private final KnownFiles known = new KnownFiles();
 
@@ -57,7 +55,7 @@ public abstract class SshBalancer implements Balancer {
     this.hosts = BalancerSsh.hosts(c, ssh);
     this.lockTimeout = c.seconds("lock_timeout", Duration.ofSeconds(60));
     // the script waits for the lock, then runs the operator's commands: give those the old fixed two minutes
-    this.asRoot = ExecOptions.defaults().sudo(true).timeout(Duration.ofMinutes(2).plus(lockTimeout)).maxCapturedBytes(MAX_ANSWER_BYTES);
+    this.scriptTimeout = Duration.ofMinutes(2).plus(lockTimeout);
     c.obsolete("tmpdir", "temp files are written beside their target, so that the rename into place is atomic");
     String dir = c.string("include_dir", defaultIncludeDir);
     if (!dir.startsWith("/")) {
@@ -101,8 +99,8 @@ public abstract class SshBalancer implements Balancer {
     ChangeResult.Builder failures = new ChangeResult.Builder();
     List<Set<Node>> seen = new ArrayList<>();
     for (HostAddress t : hosts) {
-      try (HostSession c = ssh.session(t)) {
-        Set<Node> s = parse(pool, read(c, t, files(pool)));
+      try {
+        Set<Node> s = parse(pool, read(t, files(pool)));
         Set<Node> nodes = s == null ? Set.of() : s;
         seen.add(nodes);
         all.addAll(nodes);
@@ -152,8 +150,8 @@ public abstract class SshBalancer implements Balancer {
   }
 
   /** The files' contents, in one round trip, without the lock (every file is replaced atomically). */
-  private Map<String, String> read(HostSession c, HostAddress t, List<String> files) {
-    ChangeScript.Answer a = ChangeScript.Answer.parse(run(c, ChangeScript.read(files)));
+  private Map<String, String> read(HostAddress t, List<String> files) {
+    ChangeScript.Answer a = ChangeScript.Answer.parse(run(t, ChangeScript.read(files)));
     Map<String, String> cur = a.contents(files);
     known.put(t, cur);
     return cur;
@@ -163,8 +161,8 @@ public abstract class SshBalancer implements Balancer {
     Pools.checkName(pool);
     ChangeResult.Builder b = new ChangeResult.Builder();
     for (HostAddress t : hosts) {
-      try (HostSession c = ssh.session(t)) {
-        if (changeOn(c, t, pool, f)) {
+      try {
+        if (changeOn(t, pool, f)) {
           b.updated(t.label());
         } else {
           b.unchanged(t.label());
@@ -184,14 +182,14 @@ public abstract class SshBalancer implements Balancer {
    * change is computed again; after two such answers the change holds the lock across round trips (the
    * previous way), so that it cannot be overtaken again.
    */
-  private boolean changeOn(HostSession c, HostAddress t, String pool, UnaryOperator<Set<Node>> f) {
+  private boolean changeOn(HostAddress t, String pool, UnaryOperator<Set<Node>> f) {
     List<String> files = files(pool);
     Map<String, String> cur = known.get(t, files);
     if (cur == null) {
-      cur = read(c, t, files);
+      cur = read(t, files);
     }
     for (int i = 0; i < 2; i++) {
-      Attempt a = attempt(c, t, pool, f, cur, true);
+      Attempt a = attempt(t, pool, f, cur, true);
       if (a.current() == null) {
         return a.changed();
       }
@@ -199,7 +197,7 @@ public abstract class SshBalancer implements Balancer {
     }
     try (RemoteLock lock = ssh.lock(t, lockFile(), lockTimeout)) {
       for (int i = 0; i < 2; i++) {
-        Attempt a = attempt(c, t, pool, f, cur, false);
+        Attempt a = attempt(t, pool, f, cur, false);
         if (a.current() == null) {
           return a.changed();
         }
@@ -213,7 +211,7 @@ public abstract class SshBalancer implements Balancer {
   private record Attempt(boolean changed, Map<String, String> current) {}
 
   /** Computes the change from {@code cur} and runs it in one script. */
-  private Attempt attempt(HostSession c, HostAddress t, String pool, UnaryOperator<Set<Node>> f, Map<String, String> cur,
+  private Attempt attempt(HostAddress t, String pool, UnaryOperator<Set<Node>> f, Map<String, String> cur,
       boolean lock) {
     Set<Node> before = parse(pool, cur);
     Set<Node> after = f.apply(before);
@@ -240,7 +238,7 @@ public abstract class SshBalancer implements Balancer {
       throw new VrException("pool " + pool + " is too large to change in one command (" + script.length() + " characters of script, at most "
           + ChangeScript.MAX_CHARS + ")");
     }
-    ChangeScript.Answer a = ChangeScript.Answer.parse(run(c, script));
+    ChangeScript.Answer a = ChangeScript.Answer.parse(run(t, script));
     for (String w : a.warnings()) {
       LOG.warn("balancer {} on {}: {}", name, t.label(), w);
     }
@@ -266,9 +264,12 @@ public abstract class SshBalancer implements Balancer {
     }
   }
 
-  /** Runs a script as root; its whole answer or an error, never a cut one. */
-  private CommandResult run(HostSession c, String script) {
-    CommandResult r = c.exec(script, asRoot);
+  /**
+   * Runs a script as root in the host's resident shell ({@link SshHosts#shell}): a round trip on an open channel,
+   * not a new exec channel and remote shell. Its whole answer or an error, never a cut one.
+   */
+  private CommandResult run(HostAddress t, String script) {
+    CommandResult r = ssh.shell(t).run(script, scriptTimeout, MAX_ANSWER_BYTES);
     if (r.stdoutBytes() > MAX_ANSWER_BYTES) {
       throw new VrException("the balancer host answered " + r.stdoutBytes() + " bytes, more than the " + MAX_ANSWER_BYTES + " read");
     }

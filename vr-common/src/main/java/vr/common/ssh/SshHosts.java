@@ -40,6 +40,7 @@ public final class SshHosts implements AutoCloseable {
   private final SshClient client;
   private final Connector connector;
   private final Map<HostAddress, HostPool> pools = new ConcurrentHashMap<>();
+  private final Map<HostAddress, RemoteShell> shells = new ConcurrentHashMap<>();
   private final ExecutorService threads;
   private final ScheduledExecutorService reaper;
   private volatile boolean closed;
@@ -61,8 +62,10 @@ public final class SshHosts implements AutoCloseable {
     threads = Executors.newCachedThreadPool(daemon("vr-ssh"));
     reaper = Executors.newSingleThreadScheduledExecutor(daemon("vr-ssh-idle"));
     long period = Math.max(1, settings.idleTime().toMillis() / 2);
-    reaper.scheduleWithFixedDelay(() -> pools.values().forEach(p -> p.closeIdle(settings.idleTime())), period, period,
-        TimeUnit.MILLISECONDS);
+    reaper.scheduleWithFixedDelay(() -> {
+      shells.values().removeIf(s -> s.closeIfIdle(settings.idleTime()));
+      pools.values().forEach(p -> p.closeIdle(settings.idleTime()));
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -196,6 +199,31 @@ public final class SshHosts implements AutoCloseable {
     return RemoteLock.acquire(session(host), lockFile, wait, settings.connectTimeout());
   }
 
+  /**
+   * The resident root shell on {@code host} ({@link RemoteShell}): for many short scripts in a row, each a round
+   * trip on an open channel instead of a new exec channel and remote shell. Started on first use and again when
+   * the last one died; shared by this client's callers, one script at a time; closed after the idle time unused
+   * and by {@link #close()}. Callers do not close it. It holds a channel slot of the host's pool while open.
+   */
+  public RemoteShell shell(HostAddress host) {
+    RemoteShell s = shells.get(host);
+    if (s != null && s.usable()) {
+      return s;
+    }
+    RemoteShell fresh = RemoteShell.open(session(host), settings.connectTimeout());
+    RemoteShell won = shells.compute(host, (k, old) -> old != null && old != s && old.usable() ? old : fresh);
+    if (won != fresh) {
+      fresh.close(); // another caller started one meanwhile
+    } else if (s != null) {
+      s.close();
+    }
+    if (closed) {
+      won.close();
+      throw new VrException(host.label() + ": ssh client is closed");
+    }
+    return won;
+  }
+
   /** Open connections to {@code host} now (for tests and monitoring). */
   public int connections(String host) {
     HostPool p = pools.get(address(host));
@@ -216,6 +244,8 @@ public final class SshHosts implements AutoCloseable {
     }
     closed = true;
     reaper.shutdownNow();
+    shells.values().forEach(RemoteShell::close);
+    shells.clear();
     pools.values().forEach(HostPool::close);
     pools.clear();
     threads.shutdownNow();
