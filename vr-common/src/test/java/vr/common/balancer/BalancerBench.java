@@ -51,6 +51,9 @@ public final class BalancerBench {
         System.out.printf("  %-28s %8.1f ms   (the floor of any change: one exec channel running `true` as root)%n", "ssh round trip",
             median(changes, i -> c.exec("true", root)));
       }
+      var shell = ssh.shell(ssh.address(sshd.hostAndPort()));
+      System.out.printf("  %-28s %8.1f ms   (the floor of a change now: `true` in the host's resident root shell)%n", "resident shell round trip",
+          median(changes, i -> shell.run("true", java.time.Duration.ofSeconds(30), 1024)));
       double ngMs = perChange(ng, changes);
       double ngBare;
       try (HostSession c = ssh.session(sshd.hostAndPort())) {
