@@ -29,7 +29,9 @@ import vr.common.ssh.SshHosts;
  * SSH round trip ({@link ChangeScript}): the first version took six (281 ms against 65 ms for a bare nginx
  * reload). The lock spans the whole read-modify-write, so concurrent changes from several processes or
  * servers lose nothing (the original's issue #153). Hosts are changed one after another; the result names
- * the updated and the failed ones.
+ * the updated and the failed ones. Hosts are reached through the {@link SshHosts} the balancer is built with
+ * (the server's own, or one {@code vr.cli pool} opens for its run), whose owner closes it: the scripts run in
+ * each host's resident shell ({@link SshHosts#shell}), a round trip on an open channel.
  */
 public abstract class SshBalancer implements Balancer {
   private static final Logger LOG = LoggerFactory.getLogger(SshBalancer.class);
