@@ -14,14 +14,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import vr.common.InputException;
 import vr.common.balancer.Balancer;
+import vr.common.balancer.BalancerSsh;
 import vr.common.balancer.Balancers;
 import vr.common.balancer.ChangeResult;
 import vr.common.model.Node;
+import vr.common.ssh.SshHosts;
+import vr.common.yaml.Yaml;
+import vr.common.yaml.YamlMap;
 
 /**
  * {@code vr.cli pool get|add|delete}: inspect and repair a balancer pool directly, without the server (e.g.
  * when a squad loses a host). The balancers come from a YAML file with the server's {@code BALANCERS}
- * setting.
+ * setting; the SSH client is opened for the run with the chosen balancer's SSH settings and closed after it.
  */
 @Command(name = "pool", description = "Show or change a load balancer pool.", mixinStandardHelpOptions = true,
     subcommands = {PoolCommand.Get.class, PoolCommand.Add.class, PoolCommand.Delete.class})
@@ -45,16 +49,32 @@ public final class PoolCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "<pool>", description = "The pool's name.")
     String pool;
 
-    Balancer open(CommandSpec spec) {
+    /** The balancer, with an SSH client opened for this run from its settings; close it when done. */
+    Opened open(CommandSpec spec) {
       if (file == null) {
         throw new ParameterException(spec.commandLine(), "--balancers <file.yaml> is required (or set VR_BALANCERS)");
       }
-      Balancers all = Balancers.load(file);
-      PrintWriter err = spec.commandLine().getErr();
-      for (String w : all.warnings()) {
-        err.println("vr.cli: warning: " + w);
+      YamlMap root = Yaml.load(file);
+      SshHosts ssh = SshHosts.start(BalancerSsh.settings(root, balancer));
+      try {
+        Balancers all = Balancers.from(root, ssh);
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : all.warnings()) {
+          err.println("vr.cli: warning: " + w);
+        }
+        return new Opened(all.get(balancer), ssh);
+      } catch (RuntimeException e) {
+        ssh.close();
+        throw e;
       }
-      return all.get(balancer);
+    }
+  }
+
+  /** A balancer and the SSH client it reaches its hosts through, closed together. */
+  record Opened(Balancer balancer, SshHosts ssh) implements AutoCloseable {
+    @Override
+    public void close() {
+      ssh.close();
     }
   }
 
@@ -82,8 +102,10 @@ public final class PoolCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      for (Node n : target.open(spec).getNodes(target.pool)) {
-        out.println(n);
+      try (Opened o = target.open(spec)) {
+        for (Node n : o.balancer().getNodes(target.pool)) {
+          out.println(n);
+        }
       }
       return 0;
     }
@@ -100,7 +122,9 @@ public final class PoolCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       List<Node> n = nodes(nodes);
-      report(spec.commandLine().getOut(), target, target.open(spec).addNodes(target.pool, n));
+      try (Opened o = target.open(spec)) {
+        report(spec.commandLine().getOut(), target, o.balancer().addNodes(target.pool, n));
+      }
       return 0;
     }
   }
@@ -128,17 +152,19 @@ public final class PoolCommand implements Callable<Integer> {
             : "give the nodes to delete, or --whole-pool, or --if-empty");
       }
       List<Node> n = nodes(nodes);
-      Balancer b = target.open(spec);
       PrintWriter out = spec.commandLine().getOut();
-      if (wholePool) {
-        report(out, target, b.deletePool(target.pool));
-        return 0;
-      }
-      if (!n.isEmpty()) {
-        report(out, target, b.deleteNodes(target.pool, n));
-      }
-      if (ifEmpty) {
-        report(out, target, b.deletePoolIfEmpty(target.pool));
+      try (Opened o = target.open(spec)) {
+        Balancer b = o.balancer();
+        if (wholePool) {
+          report(out, target, b.deletePool(target.pool));
+          return 0;
+        }
+        if (!n.isEmpty()) {
+          report(out, target, b.deleteNodes(target.pool, n));
+        }
+        if (ifEmpty) {
+          report(out, target, b.deletePoolIfEmpty(target.pool));
+        }
       }
       return 0;
     }

@@ -65,6 +65,6 @@ class PoolCommandIT {
   void anUnreachableBalancerHostIsOneLineAndExitOne() {
     Tool.Result r = cli("pool", "add", "broken", "web", "10.0.0.1:80");
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).matches("vr.cli: error: balancer broken: add 1 node\\(s\\) to pool web: failed on 127.0.0.1:[0-9]+ \\(ssh connection refused\\)\n");
+    assertThat(r.err()).matches("vr.cli: error: balancer broken: add 1 node\\(s\\) to pool web: failed on 127.0.0.1:[0-9]+ \\(ssh: connection refused\\)\n");
   }
 }

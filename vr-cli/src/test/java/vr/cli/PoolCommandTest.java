@@ -125,6 +125,9 @@ class PoolCommandTest {
     Tool.Result r = Tool.capture(new VrCli(), "pool", "get", "default", "web", "--balancers", f.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).isEqualTo("""
+        vr.cli: warning: balancers.yaml line 7: password is not used by balancer my_varnish_balancer: the SSH client logs in \
+        with keys only (key_file) and runs root commands through sudo -n, which needs a sudo rule without a password for \
+        some_user_with_sudo
         vr.cli: warning: balancers.yaml line 10: tmpdir is not used by balancer my_varnish_balancer: temp files are \
         written beside their target, so that the rename into place is atomic
         vr.cli: warning: balancers.yaml line 9: reload_cmd is not used by balancer my_varnish_balancer: changes are \

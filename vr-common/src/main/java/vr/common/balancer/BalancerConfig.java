@@ -46,8 +46,14 @@ public final class BalancerConfig {
   public void obsolete(String key, String insteadWhat) {
     read.add(key);
     if (yaml.get(key) != null) {
-      warnings.add(yaml.error(key, "is not used by balancer " + name + ": " + insteadWhat).getMessage());
+      ignored(key, insteadWhat);
     }
+  }
+
+  /** Warns that {@code key}, which is set, does nothing here, and says what is used instead. */
+  public void ignored(String key, String insteadWhat) {
+    read.add(key);
+    warnings.add(yaml.error(key, "is not used by balancer " + name + ": " + insteadWhat).getMessage());
   }
 
   /** The balancer's name in {@code BALANCERS}. */

@@ -8,8 +8,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import vr.common.InputException;
 import vr.common.VrException;
 import vr.common.balancer.chained.ChainedBalancer;
@@ -18,6 +19,7 @@ import vr.common.balancer.haproxy.HaproxyBalancer;
 import vr.common.balancer.nginx.NginxBalancer;
 import vr.common.balancer.stingray.StingrayBalancer;
 import vr.common.balancer.varnish.VarnishBalancer;
+import vr.common.ssh.SshHosts;
 import vr.common.yaml.Yaml;
 import vr.common.yaml.YamlMap;
 
@@ -30,14 +32,16 @@ import vr.common.yaml.YamlMap;
  * </pre>
  * Every balancer is built once, when the file is read (so configuration errors show up at once, naming
  * file, line and key), and the same instance is returned on every {@link #get}: the original built a new
- * one per call, so the dummy balancer forgot its pools between calls.
+ * one per call, so the dummy balancer forgot its pools between calls. The SSH backends reach their hosts
+ * through the {@link SshHosts} given here, which the caller owns and closes (the server its own; {@code vr.cli
+ * pool} one opened for its run from {@link BalancerSsh#settings}); closing it closes their connections.
  */
 public final class Balancers {
-  private static final Map<String, Function<BalancerConfig, Balancer>> BACKENDS = new LinkedHashMap<>();
+  private static final Map<String, BiFunction<BalancerConfig, SshHosts, Balancer>> BACKENDS = new LinkedHashMap<>();
 
   static {
     for (String n : new String[] {"dummy", "vr.common.balancer.dummy.DummyBalancer", "vr.server.balancer.dummy.DummyBalancer"}) {
-      BACKENDS.put(n, DummyBalancer::new);
+      BACKENDS.put(n, (c, ssh) -> new DummyBalancer(c));
     }
     for (String n : new String[] {"nginx", "vr.common.balancer.nginx.NginxBalancer", "vr.server.balancer.nginx.NginxBalancer"}) {
       BACKENDS.put(n, NginxBalancer::new);
@@ -50,10 +54,10 @@ public final class Balancers {
     }
     for (String n : new String[] {"stingray", "zxtm", "vr.common.balancer.zxtm.ZXTMBalancer", "vr.common.balancer.stingray.StingrayBalancer",
         "vr.server.balancer.zxtm.ZXTMBalancer"}) {
-      BACKENDS.put(n, StingrayBalancer::new);
+      BACKENDS.put(n, (c, ssh) -> new StingrayBalancer(c));
     }
     for (String n : new String[] {"chained", "vr.common.balancer.chained.ChainedBalancer"}) {
-      BACKENDS.put(n, c -> new ChainedBalancer(c, Balancers::create));
+      BACKENDS.put(n, (c, ssh) -> new ChainedBalancer(c, (name, y, w) -> create(name, y, w, ssh)));
     }
   }
 
@@ -72,9 +76,9 @@ public final class Balancers {
     return warnings;
   }
 
-  /** Reads the {@code BALANCERS} mapping of {@code file}. */
-  public static Balancers load(Path file) {
-    return from(Yaml.load(file));
+  /** Reads the {@code BALANCERS} mapping of {@code file}; the SSH backends use {@code ssh}. */
+  public static Balancers load(Path file, SshHosts ssh) {
+    return from(Yaml.load(file), ssh);
   }
 
   /**
@@ -83,12 +87,13 @@ public final class Balancers {
    * checks; errors name {@code source} and the key's path, e.g. {@code settings: BALANCERS.web.ssh_port must
    * be between 1 and 65535}.
    */
-  public static Balancers from(Map<String, ?> settings, Path source) {
-    return from(YamlMap.of(settings, source));
+  public static Balancers from(Map<String, ?> settings, Path source, SshHosts ssh) {
+    return from(YamlMap.of(settings, source), ssh);
   }
 
-  /** Builds every balancer of {@code root}'s {@code BALANCERS} mapping. */
-  public static Balancers from(YamlMap root) {
+  /** Builds every balancer of {@code root}'s {@code BALANCERS} mapping; the SSH backends use {@code ssh}. */
+  public static Balancers from(YamlMap root, SshHosts ssh) {
+    Objects.requireNonNull(ssh, "ssh");
     YamlMap all = root.child("BALANCERS");
     if (all == null) {
       throw InputException.at(root.file(), 0, "missing required key BALANCERS (a mapping of balancer names to settings)");
@@ -100,31 +105,32 @@ public final class Balancers {
       if (cfg == null) {
         throw all.error(name, "must be a mapping with at least BACKEND");
       }
-      out.put(name, create(name, cfg, warnings));
+      out.put(name, create(name, cfg, warnings, ssh));
     }
     return new Balancers(root.file(), out, warnings);
   }
 
-  /** Builds one balancer from its settings; its warnings are dropped. */
-  public static Balancer create(String name, YamlMap cfg) {
-    return create(name, cfg, new ArrayList<>());
-  }
-
-  /** Builds one balancer from its settings, adding its warnings to {@code warnings} (the chained backend's members too). */
-  public static Balancer create(String name, YamlMap cfg, List<String> warnings) {
+  /**
+   * Builds one balancer from its settings, adding its warnings to {@code warnings} (the chained backend's
+   * members too); the SSH backends use {@code ssh}.
+   */
+  public static Balancer create(String name, YamlMap cfg, List<String> warnings, SshHosts ssh) {
     String backend = cfg.string("BACKEND");
     if (backend == null || backend.isBlank()) {
       throw InputException.at(cfg.file(), cfg.lineOf("BACKEND"), "balancer " + name + ": missing required key BACKEND");
     }
     BalancerConfig c = new BalancerConfig(name, cfg, warnings);
-    Function<BalancerConfig, Balancer> f = BACKENDS.get(backend);
-    Balancer b = f != null ? f.apply(c) : custom(backend, c);
+    BiFunction<BalancerConfig, SshHosts, Balancer> f = BACKENDS.get(backend);
+    Balancer b = f != null ? f.apply(c, ssh) : custom(backend, c, ssh);
     c.checkNoOtherKeys();
     return b;
   }
 
-  /** A backend outside the suite: a class with a public constructor taking a {@link BalancerConfig}. */
-  private static Balancer custom(String className, BalancerConfig c) {
+  /**
+   * A backend outside the suite: a class with a public constructor taking a {@link BalancerConfig} and an
+   * {@link SshHosts} (an {@link SshBalancer}), or only a {@link BalancerConfig}.
+   */
+  private static Balancer custom(String className, BalancerConfig c, SshHosts ssh) {
     Class<?> cls;
     try {
       cls = Class.forName(className);
@@ -136,10 +142,15 @@ public final class Balancers {
       throw c.error("BACKEND", "class " + className + " does not implement " + Balancer.class.getName());
     }
     try {
-      Constructor<?> k = cls.getConstructor(BalancerConfig.class);
-      return (Balancer) k.newInstance(c);
+      try {
+        Constructor<?> k = cls.getConstructor(BalancerConfig.class, SshHosts.class);
+        return (Balancer) k.newInstance(c, ssh);
+      } catch (NoSuchMethodException e) {
+        Constructor<?> k = cls.getConstructor(BalancerConfig.class);
+        return (Balancer) k.newInstance(c);
+      }
     } catch (NoSuchMethodException e) {
-      throw c.error("BACKEND", "class " + className + " has no public constructor taking a BalancerConfig");
+      throw c.error("BACKEND", "class " + className + " has no public constructor taking a BalancerConfig (and an SshHosts)");
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof VrException v) {
         throw v;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import vr.common.VrException;
-import vr.common.ssh.ExecResult;
+import vr.common.ssh.CommandResult;
 import vr.common.exec.Shell;
 
 /**
@@ -138,7 +138,7 @@ final class ChangeScript {
   record Answer(String result, Map<Integer, String> files, List<String> failures, List<String> restoreFailures, List<String> undoFailures,
       List<String> warnings) {
 
-    static Answer parse(ExecResult r) {
+    static Answer parse(CommandResult r) {
       String result = null;
       Map<Integer, String> files = new LinkedHashMap<>();
       List<String> fail = new ArrayList<>();
@@ -158,7 +158,7 @@ final class ChangeScript {
         }
       }
       if (r.exitCode() != 0 || result == null) {
-        throw new VrException("the change script failed (exit " + r.exitCode() + "): " + r.summary());
+        throw new VrException("the change script failed (exit " + r.exitCode() + "): " + summary(r.stderr().isBlank() ? r.stdout() : r.stderr()));
       }
       return new Answer(result, files, fail, restore, undo, warn);
     }
@@ -189,7 +189,13 @@ final class ChangeScript {
   private static String message(String[] f) {
     String what = f.length > 1 ? decode(f[1]) : "";
     String out = f.length > 2 ? decode(f[2]) : "";
-    return out.isBlank() ? what : what + ": " + new ExecResult(1, "", out).summary();
+    return out.isBlank() ? what : what + ": " + summary(out);
+  }
+
+  /** Output trimmed to one line of at most 300 characters, for messages. */
+  static String summary(String output) {
+    String s = output.strip().replaceAll("\\s*\\n\\s*", " | ");
+    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
   }
 
   private static String decode(String b64) {

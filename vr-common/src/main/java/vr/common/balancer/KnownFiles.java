@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import vr.common.ssh.SshTarget;
+import vr.common.ssh.HostAddress;
 
 /**
  * The balancer hosts' pool files as this process last read or wrote them, so that a change can be computed
@@ -14,7 +14,7 @@ import vr.common.ssh.SshTarget;
  */
 final class KnownFiles {
   static final int MAX = 4096;
-  private record Key(SshTarget host, String path) {}
+  private record Key(HostAddress host, String path) {}
 
   private final Map<Key, Optional<String>> files = new LinkedHashMap<>(64, 0.75f, true) {
     private static final long serialVersionUID = 1L;
@@ -26,7 +26,7 @@ final class KnownFiles {
   };
 
   /** The files' contents (null = absent) when all are known; else null. */
-  synchronized Map<String, String> get(SshTarget host, List<String> paths) {
+  synchronized Map<String, String> get(HostAddress host, List<String> paths) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String p : paths) {
       Optional<String> v = files.get(new Key(host, p));
@@ -38,11 +38,11 @@ final class KnownFiles {
     return out;
   }
 
-  synchronized void put(SshTarget host, Map<String, String> contents) {
+  synchronized void put(HostAddress host, Map<String, String> contents) {
     contents.forEach((p, v) -> files.put(new Key(host, p), Optional.ofNullable(v)));
   }
 
-  synchronized void forget(SshTarget host, Collection<String> paths) {
+  synchronized void forget(HostAddress host, Collection<String> paths) {
     for (String p : paths) {
       files.remove(new Key(host, p));
     }

@@ -13,13 +13,12 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vr.common.InputException;
 import vr.common.VrException;
-import vr.common.model.Hosts;
 import vr.common.model.Node;
-import vr.common.ssh.Ssh;
-import vr.common.ssh.SshConnection;
-import vr.common.ssh.SshTarget;
+import vr.common.ssh.CommandResult;
+import vr.common.ssh.HostAddress;
+import vr.common.ssh.RemoteLock;
+import vr.common.ssh.SshHosts;
 
 /**
  * Base of the backends that keep pools in config files on balancer hosts reached over SSH (nginx, Varnish,
@@ -30,69 +29,41 @@ import vr.common.ssh.SshTarget;
  * SSH round trip ({@link ChangeScript}): the first version took six (281 ms against 65 ms for a bare nginx
  * reload). The lock spans the whole read-modify-write, so concurrent changes from several processes or
  * servers lose nothing (the original's issue #153). Hosts are changed one after another; the result names
- * the updated and the failed ones.
+ * the updated and the failed ones. Hosts are reached through the {@link SshHosts} the balancer is built with
+ * (the server's own, or one {@code vr.cli pool} opens for its run), whose owner closes it: the scripts run in
+ * each host's resident shell ({@link SshHosts#shell}), a round trip on an open channel.
  */
 public abstract class SshBalancer implements Balancer {
   private static final Logger LOG = LoggerFactory.getLogger(SshBalancer.class);
+  /** The answer to a read carries the pool's files in base64; more than this is refused, never cut. */
+  private static final int MAX_ANSWER_BYTES = 16 << 20;
   protected final String name;
-  protected final List<SshTarget> hosts;
+  protected final List<HostAddress> hosts;
   protected final String includeDir;
+  private final SshHosts ssh;
   private final Duration lockTimeout;
+  private final Duration scriptTimeout;
   /** The pool files as this process last saw them on each host: a change is computed from them. */
   private final KnownFiles known = new KnownFiles();
 
-  protected SshBalancer(BalancerConfig c, String defaultIncludeDir) {
+  /**
+   * Reads the SSH keys of {@code c} (see {@link BalancerSsh}) and the include directory. Hosts are reached
+   * through {@code ssh}, which its owner closes; keys that ask for something that client does not do are
+   * accepted with a warning naming what is used instead, and {@code accept_unknown_hosts: true} is refused.
+   */
+  protected SshBalancer(BalancerConfig c, SshHosts ssh, String defaultIncludeDir) {
     this.name = c.name();
-    String user = c.string("user", System.getProperty("user.name"));
-    if (user == null || !user.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")) {
-      throw c.error("user", "must be a user name (letters, digits, '_', '.' and '-', not starting with '-'), not "
-          + InputException.quote(user));
-    }
-    String password = c.string("password", null);
-    int sshPort = c.integer("ssh_port", 22, 1, 65535);
-    var keyFile = c.path("key_file", null);
-    var knownHosts = c.path("known_hosts", SshTarget.defaultKnownHosts());
-    boolean acceptUnknown = c.bool("accept_unknown_hosts", false);
-    Duration timeout = c.seconds("connect_timeout", Duration.ofSeconds(15));
+    this.ssh = Objects.requireNonNull(ssh, "ssh");
+    this.hosts = BalancerSsh.hosts(c, ssh);
     this.lockTimeout = c.seconds("lock_timeout", Duration.ofSeconds(60));
+    // the script waits for the lock, then runs the operator's commands: give those the old fixed two minutes
+    this.scriptTimeout = Duration.ofMinutes(2).plus(lockTimeout);
     c.obsolete("tmpdir", "temp files are written beside their target, so that the rename into place is atomic");
     String dir = c.string("include_dir", defaultIncludeDir);
     if (!dir.startsWith("/")) {
       throw c.error("include_dir", "must be an absolute path");
     }
     this.includeDir = dir.endsWith("/") ? dir : dir + "/";
-    List<SshTarget> ts = new ArrayList<>();
-    for (String h : c.stringList("hosts", List.of("localhost"))) {
-      String host = h.strip();
-      int port = sshPort;
-      String portText = null;
-      if (host.startsWith("[") && host.contains("]")) { // [v6-address] or [v6-address]:port
-        portText = host.endsWith("]") ? null : host.substring(host.indexOf(']') + 1).replaceFirst("^:", "");
-        host = host.substring(1, host.indexOf(']'));
-      } else if (host.indexOf(':') > 0 && host.indexOf(':') == host.lastIndexOf(':')) {
-        portText = host.substring(host.indexOf(':') + 1);
-        host = host.substring(0, host.indexOf(':'));
-      }
-      if (portText != null) {
-        if (!portText.matches("[0-9]{1,5}")) {
-          throw c.error("hosts", "entry " + InputException.quote(h) + " must be host or host:port");
-        }
-        port = Integer.parseInt(portText);
-        if (port < 1 || port > 65535) {
-          throw c.error("hosts", "entry " + InputException.quote(h) + ": the port must be 1-65535");
-        }
-      }
-      String problem = Hosts.problem(host);
-      if (problem != null) {
-        throw c.error("hosts", "entry " + InputException.quote(h) + ": the host " + problem);
-      }
-      try {
-        ts.add(new SshTarget(host, port, user, password, keyFile, knownHosts, acceptUnknown, timeout));
-      } catch (IllegalArgumentException e) {
-        throw c.error("hosts", "entry " + InputException.quote(h) + ": " + e.getMessage());
-      }
-    }
-    this.hosts = List.copyOf(ts);
   }
 
   /** The remote files that make up {@code pool}; the first is the pool's own. */
@@ -129,9 +100,9 @@ public abstract class SshBalancer implements Balancer {
     TreeSet<Node> all = new TreeSet<>();
     ChangeResult.Builder failures = new ChangeResult.Builder();
     List<Set<Node>> seen = new ArrayList<>();
-    for (SshTarget t : hosts) {
-      try (SshConnection c = Ssh.pooled(t)) {
-        Set<Node> s = parse(pool, read(c, t, files(pool)));
+    for (HostAddress t : hosts) {
+      try {
+        Set<Node> s = parse(pool, read(t, files(pool)));
         Set<Node> nodes = s == null ? Set.of() : s;
         seen.add(nodes);
         all.addAll(nodes);
@@ -181,8 +152,8 @@ public abstract class SshBalancer implements Balancer {
   }
 
   /** The files' contents, in one round trip, without the lock (every file is replaced atomically). */
-  private Map<String, String> read(SshConnection c, SshTarget t, List<String> files) {
-    ChangeScript.Answer a = ChangeScript.Answer.parse(c.asRoot(ChangeScript.read(files)));
+  private Map<String, String> read(HostAddress t, List<String> files) {
+    ChangeScript.Answer a = ChangeScript.Answer.parse(run(t, ChangeScript.read(files)));
     Map<String, String> cur = a.contents(files);
     known.put(t, cur);
     return cur;
@@ -191,9 +162,9 @@ public abstract class SshBalancer implements Balancer {
   private ChangeResult change(String action, String pool, UnaryOperator<Set<Node>> f) {
     Pools.checkName(pool);
     ChangeResult.Builder b = new ChangeResult.Builder();
-    for (SshTarget t : hosts) {
-      try (SshConnection c = Ssh.pooled(t)) {
-        if (changeOn(c, t, pool, f)) {
+    for (HostAddress t : hosts) {
+      try {
+        if (changeOn(t, pool, f)) {
           b.updated(t.label());
         } else {
           b.unchanged(t.label());
@@ -213,22 +184,22 @@ public abstract class SshBalancer implements Balancer {
    * change is computed again; after two such answers the change holds the lock across round trips (the
    * previous way), so that it cannot be overtaken again.
    */
-  private boolean changeOn(SshConnection c, SshTarget t, String pool, UnaryOperator<Set<Node>> f) {
+  private boolean changeOn(HostAddress t, String pool, UnaryOperator<Set<Node>> f) {
     List<String> files = files(pool);
     Map<String, String> cur = known.get(t, files);
     if (cur == null) {
-      cur = read(c, t, files);
+      cur = read(t, files);
     }
     for (int i = 0; i < 2; i++) {
-      Attempt a = attempt(c, t, pool, f, cur, true);
+      Attempt a = attempt(t, pool, f, cur, true);
       if (a.current() == null) {
         return a.changed();
       }
       cur = a.current();
     }
-    try (SshConnection.RemoteLock lock = c.lock(lockFile(), lockTimeout)) {
+    try (RemoteLock lock = ssh.lock(t, lockFile(), lockTimeout)) {
       for (int i = 0; i < 2; i++) {
-        Attempt a = attempt(c, t, pool, f, cur, false);
+        Attempt a = attempt(t, pool, f, cur, false);
         if (a.current() == null) {
           return a.changed();
         }
@@ -242,7 +213,7 @@ public abstract class SshBalancer implements Balancer {
   private record Attempt(boolean changed, Map<String, String> current) {}
 
   /** Computes the change from {@code cur} and runs it in one script. */
-  private Attempt attempt(SshConnection c, SshTarget t, String pool, UnaryOperator<Set<Node>> f, Map<String, String> cur,
+  private Attempt attempt(HostAddress t, String pool, UnaryOperator<Set<Node>> f, Map<String, String> cur,
       boolean lock) {
     Set<Node> before = parse(pool, cur);
     Set<Node> after = f.apply(before);
@@ -269,7 +240,7 @@ public abstract class SshBalancer implements Balancer {
       throw new VrException("pool " + pool + " is too large to change in one command (" + script.length() + " characters of script, at most "
           + ChangeScript.MAX_CHARS + ")");
     }
-    ChangeScript.Answer a = ChangeScript.Answer.parse(c.asRoot(script));
+    ChangeScript.Answer a = ChangeScript.Answer.parse(run(t, script));
     for (String w : a.warnings()) {
       LOG.warn("balancer {} on {}: {}", name, t.label(), w);
     }
@@ -295,7 +266,19 @@ public abstract class SshBalancer implements Balancer {
     }
   }
 
-  private static String reason(SshTarget t, VrException e) {
+  /**
+   * Runs a script as root in the host's resident shell ({@link SshHosts#shell}): a round trip on an open channel,
+   * not a new exec channel and remote shell. Its whole answer or an error, never a cut one.
+   */
+  private CommandResult run(HostAddress t, String script) {
+    CommandResult r = ssh.shell(t).run(script, scriptTimeout, MAX_ANSWER_BYTES);
+    if (r.stdoutBytes() > MAX_ANSWER_BYTES) {
+      throw new VrException("the balancer host answered " + r.stdoutBytes() + " bytes, more than the " + MAX_ANSWER_BYTES + " read");
+    }
+    return r;
+  }
+
+  private static String reason(HostAddress t, VrException e) {
     String m = e.getMessage();
     return m.startsWith(t.label() + ": ") ? m.substring(t.label().length() + 2) : m;
   }

@@ -72,7 +72,7 @@ final class RemoteExec {
   }
 
   /** Kills the command's process group over a second channel; best effort, since the host may be gone. */
-  private static void kill(ClientSession session, HostAddress a, long pid, boolean sudo) {
+  static void kill(ClientSession session, HostAddress a, long pid, boolean sudo) {
     if (pid <= 0) {
       return;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +40,7 @@ public final class SshHosts implements AutoCloseable {
   private final SshClient client;
   private final Connector connector;
   private final Map<HostAddress, HostPool> pools = new ConcurrentHashMap<>();
+  private final Map<HostAddress, RemoteShell> shells = new ConcurrentHashMap<>();
   private final ExecutorService threads;
   private final ScheduledExecutorService reaper;
   private volatile boolean closed;
@@ -60,8 +62,10 @@ public final class SshHosts implements AutoCloseable {
     threads = Executors.newCachedThreadPool(daemon("vr-ssh"));
     reaper = Executors.newSingleThreadScheduledExecutor(daemon("vr-ssh-idle"));
     long period = Math.max(1, settings.idleTime().toMillis() / 2);
-    reaper.scheduleWithFixedDelay(() -> pools.values().forEach(p -> p.closeIdle(settings.idleTime())), period, period,
-        TimeUnit.MILLISECONDS);
+    reaper.scheduleWithFixedDelay(() -> {
+      shells.values().removeIf(s -> s.closeIfIdle(settings.idleTime()));
+      pools.values().forEach(p -> p.closeIdle(settings.idleTime()));
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -179,6 +183,47 @@ public final class SshHosts implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes an exclusive {@code flock} on {@code lockFile} on {@code host}, as root, waiting at most {@code wait}
+   * for another holder; its directory is created when missing. For a read-modify-write that spans several
+   * commands: the lock lives in a remote process, so a dead caller or connection releases it. Holds a channel
+   * slot of the host's pool until closed.
+   *
+   * @throws VrException when the lock was not free within {@code wait}
+   */
+  public RemoteLock lock(String host, String lockFile, Duration wait) {
+    return lock(address(host), lockFile, wait);
+  }
+
+  public RemoteLock lock(HostAddress host, String lockFile, Duration wait) {
+    return RemoteLock.acquire(session(host), lockFile, wait, settings.connectTimeout());
+  }
+
+  /**
+   * The resident root shell on {@code host} ({@link RemoteShell}): for many short scripts in a row, each a round
+   * trip on an open channel instead of a new exec channel and remote shell. Started on first use and again when
+   * the last one died; shared by this client's callers, one script at a time; closed after the idle time unused
+   * and by {@link #close()}. Callers do not close it. It holds a channel slot of the host's pool while open.
+   */
+  public RemoteShell shell(HostAddress host) {
+    RemoteShell s = shells.get(host);
+    if (s != null && s.usable()) {
+      return s;
+    }
+    RemoteShell fresh = RemoteShell.open(session(host), settings.connectTimeout());
+    RemoteShell won = shells.compute(host, (k, old) -> old != null && old != s && old.usable() ? old : fresh);
+    if (won != fresh) {
+      fresh.close(); // another caller started one meanwhile
+    } else if (s != null) {
+      s.close();
+    }
+    if (closed) {
+      won.close();
+      throw new VrException(host.label() + ": ssh client is closed");
+    }
+    return won;
+  }
+
   /** Open connections to {@code host} now (for tests and monitoring). */
   public int connections(String host) {
     HostPool p = pools.get(address(host));
@@ -199,6 +244,8 @@ public final class SshHosts implements AutoCloseable {
     }
     closed = true;
     reaper.shutdownNow();
+    shells.values().forEach(RemoteShell::close);
+    shells.clear();
     pools.values().forEach(HostPool::close);
     pools.clear();
     threads.shutdownNow();

@@ -12,9 +12,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.IntConsumer;
 import vr.common.model.Node;
-import vr.common.ssh.Ssh;
-import vr.common.ssh.SshConnection;
-import vr.common.ssh.SshTarget;
+import vr.common.ssh.ExecOptions;
+import vr.common.ssh.HostSession;
+import vr.common.ssh.SshHosts;
+import vr.common.testing.BalancerRig;
 import vr.common.testing.HaproxyDaemon;
 import vr.common.testing.NginxDaemon;
 import vr.common.testing.SshDaemon;
@@ -36,23 +37,27 @@ public final class BalancerBench {
         NginxDaemon nginx = NginxDaemon.start(tmp.resolve("nginx"), "bench", "burst");
         HaproxyDaemon haproxy = HaproxyDaemon.start(tmp.resolve("haproxy"), "bench", "burst");
         VarnishDaemon varnish = VarnishDaemon.start(tmp.resolve("varnish"), "bench", "burst");
-        ZxtmFake zxtm = ZxtmFake.start("u", "p")) {
-      Balancer ng = BalancerFixtures.load(tmp, "BACKEND: nginx, " + sshd.balancerSettings() + ", " + nginx.balancerSettings());
-      Balancer hp = BalancerFixtures.load(tmp, "BACKEND: haproxy, " + sshd.balancerSettings() + ", " + haproxy.balancerSettings());
-      Balancer vn = BalancerFixtures.load(tmp, "BACKEND: varnish, " + sshd.balancerSettings() + ", " + varnish.balancerSettings());
-      Balancer st = BalancerFixtures.load(tmp, "BACKEND: zxtm, URL: '" + zxtm.url() + "', USER: u, PASSWORD: p, GRACE_PERIOD: 0");
-      Balancer dm = BalancerFixtures.load(tmp, "BACKEND: dummy");
-      SshTarget target = new SshTarget("127.0.0.1", sshd.port(), "root", null, sshd.clientKey(), sshd.knownHosts(), false, null);
+        ZxtmFake zxtm = ZxtmFake.start("u", "p");
+        SshHosts ssh = SshHosts.start(BalancerRig.clientSettings(sshd))) {
+      Balancer ng = BalancerFixtures.load(ssh, tmp, "BACKEND: nginx, " + sshd.balancerSettings() + ", " + nginx.balancerSettings());
+      Balancer hp = BalancerFixtures.load(ssh, tmp, "BACKEND: haproxy, " + sshd.balancerSettings() + ", " + haproxy.balancerSettings());
+      Balancer vn = BalancerFixtures.load(ssh, tmp, "BACKEND: varnish, " + sshd.balancerSettings() + ", " + varnish.balancerSettings());
+      Balancer st = BalancerFixtures.load(ssh, tmp, "BACKEND: zxtm, URL: '" + zxtm.url() + "', USER: u, PASSWORD: p, GRACE_PERIOD: 0");
+      Balancer dm = BalancerFixtures.load(ssh, tmp, "BACKEND: dummy");
+      ExecOptions root = ExecOptions.defaults().sudo(true);
 
       System.out.println("per change, median of " + changes + " (alternating add and delete of one node):");
-      try (SshConnection c = Ssh.connect(target)) {
+      try (HostSession c = ssh.session(sshd.hostAndPort())) {
         System.out.printf("  %-28s %8.1f ms   (the floor of any change: one exec channel running `true` as root)%n", "ssh round trip",
-            median(changes, i -> c.asRoot("true")));
+            median(changes, i -> c.exec("true", root)));
       }
+      var shell = ssh.shell(ssh.address(sshd.hostAndPort()));
+      System.out.printf("  %-28s %8.1f ms   (the floor of a change now: `true` in the host's resident root shell)%n", "resident shell round trip",
+          median(changes, i -> shell.run("true", java.time.Duration.ofSeconds(30), 1024)));
       double ngMs = perChange(ng, changes);
       double ngBare;
-      try (SshConnection c = Ssh.connect(target)) {
-        ngBare = median(changes, i -> c.asRoot(nginx.testCmd() + " && " + nginx.reloadCmd()));
+      try (HostSession c = ssh.session(sshd.hostAndPort())) {
+        ngBare = median(changes, i -> c.exec(nginx.testCmd() + " && " + nginx.reloadCmd(), root).orThrow());
       }
       row("nginx end to end", ngMs, "bare `nginx -t && nginx -s reload` on one SSH connection", ngBare);
       double hpMs = perChange(hp, changes);
@@ -62,10 +67,10 @@ public final class BalancerBench {
           "haproxy end to end", hpMs, hpAdd, hpDel, hpMs / hpAdd);
       double vnMs = perChange(vn, Math.max(4, changes / 2));
       double vnBare;
-      try (SshConnection c = Ssh.connect(target)) {
+      try (HostSession c = ssh.session(sshd.hostAndPort())) {
         Path main = tmp.resolve("varnish/main.vcl");
         vnBare = median(Math.max(4, changes / 2), i -> {
-          c.asRoot(varnish.varnishadm() + " vcl.load bare" + i + " " + main + " && " + varnish.varnishadm() + " vcl.use bare" + i);
+          c.exec(varnish.varnishadm() + " vcl.load bare" + i + " " + main + " && " + varnish.varnishadm() + " vcl.use bare" + i, root).orThrow();
         });
       }
       row("varnish end to end", vnMs, "bare `varnishadm vcl.load && vcl.use` on one SSH connection", vnBare);

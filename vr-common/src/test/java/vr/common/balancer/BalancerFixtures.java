@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import vr.common.ssh.SshHosts;
+import vr.common.ssh.SshSettings;
 import vr.common.testing.BalancerRig;
 import vr.common.testing.HttpBackend;
 import vr.common.testing.HttpProbe;
@@ -40,9 +42,22 @@ public final class BalancerFixtures {
     assertThat(lb.getNodes(pool)).containsExactly(current.node());
   }
 
-  /** Writes {@code BALANCERS: {lb: {<settings>}}} to a file and loads it. */
-  public static Balancer load(Path dir, String settings) throws IOException {
-    return Balancers.load(write(dir, settings)).get("lb");
+  /** Writes {@code BALANCERS: {lb: {<settings>}}} to a file and loads it, reaching its hosts through {@code ssh}. */
+  public static Balancer load(SshHosts ssh, Path dir, String settings) throws IOException {
+    return Balancers.load(write(dir, settings), ssh).get("lb");
+  }
+
+  private static SshHosts offline;
+
+  /**
+   * A client for tests that build balancers without reaching a host: it trusts no host key and offers no key,
+   * so it could not log in anywhere. Shared by the test JVM and never closed (it holds no connection).
+   */
+  public static synchronized SshHosts offline() {
+    if (offline == null) {
+      offline = SshHosts.start(SshSettings.of(Path.of("target", "no-known-hosts"), List.of()));
+    }
+    return offline;
   }
 
   public static Path write(Path dir, String settings) throws IOException {

@@ -20,7 +20,7 @@ class BalancersFromMapTest {
   static final Path SOURCE = Path.of("settings");
 
   static Balancers from(Map<String, ?> balancers) {
-    return Balancers.from(Map.of("BALANCERS", balancers), SOURCE);
+    return Balancers.from(Map.of("BALANCERS", balancers), SOURCE, BalancerFixtures.offline());
   }
 
   /** {@code BALANCERS: {web: {BACKEND: nginx, <extra>}}} */
@@ -38,7 +38,7 @@ class BalancersFromMapTest {
     Balancers b = from(Map.of(
         "default", Map.of("BACKEND", "dummy"),
         "web", Map.of("BACKEND", "nginx", "hosts", List.of("lb1", "lb2:2222"), "ssh_port", 2200, "connect_timeout", 2.5f),
-        "hp", Map.of("BACKEND", "haproxy", "drain_timeout", 3, "accept_unknown_hosts", true),
+        "hp", Map.of("BACKEND", "haproxy", "drain_timeout", 3, "accept_unknown_hosts", false),
         "both", Map.of("BACKEND", "chained", "BALANCERS", List.of(Map.of("BACKEND", "dummy"), Map.of("BACKEND", "nginx")))));
     assertThat(b.names()).containsExactlyInAnyOrder("default", "web", "hp", "both");
     assertThat(b.get("default")).isInstanceOf(DummyBalancer.class);
@@ -84,7 +84,7 @@ class BalancersFromMapTest {
         .isInstanceOf(InputException.class).hasMessage("settings: balancer web: missing required key BACKEND");
     assertThatThrownBy(() -> from(Map.of("web", "nginx")))
         .isInstanceOf(InputException.class).hasMessage("settings: BALANCERS.web must be a mapping (key: value lines), not a string");
-    assertThatThrownBy(() -> Balancers.from(Map.of("OTHER", 1), SOURCE))
+    assertThatThrownBy(() -> Balancers.from(Map.of("OTHER", 1), SOURCE, BalancerFixtures.offline()))
         .isInstanceOf(InputException.class).hasMessageStartingWith("settings: missing required key BALANCERS");
     assertThatThrownBy(() -> from(Map.of("web", Map.of(7, "x"))))
         .isInstanceOf(InputException.class).hasMessage("settings: BALANCERS.web has a key that is not a string: '7'");

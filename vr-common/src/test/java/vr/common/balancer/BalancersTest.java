@@ -18,7 +18,7 @@ import vr.common.yaml.Yaml;
 
 class BalancersTest {
   static Balancers parse(String yaml) {
-    return Balancers.from(Yaml.parse(yaml, Path.of("balancers.yaml")));
+    return Balancers.from(Yaml.parse(yaml, Path.of("balancers.yaml")), BalancerFixtures.offline());
   }
 
   @Test
@@ -161,10 +161,13 @@ class BalancersTest {
             POOL_PREFIX: vr-
         """);
     assertThat(b.names()).containsExactly("default", "my_nginx_balancer", "my_varnish_balancer", "my_stingray_balancer");
-    assertThat(b.warnings()).hasSize(3).allMatch(w -> w.contains("is not used by balancer"));
-    assertThat(b.warnings().get(0)).startsWith("balancers.yaml line 10: tmpdir is not used by balancer my_nginx_balancer");
-    assertThat(b.warnings().get(1)).startsWith("balancers.yaml line 20: tmpdir is not used by balancer my_varnish_balancer");
-    assertThat(b.warnings().get(2)).startsWith("balancers.yaml line 19: reload_cmd is not used by balancer my_varnish_balancer");
+    assertThat(b.warnings()).hasSize(5).allMatch(w -> w.contains("is not used by balancer"));
+    assertThat(b.warnings().get(0)).startsWith("balancers.yaml line 7: password is not used by balancer my_nginx_balancer: the SSH client"
+        + " logs in with keys only (key_file) and runs root commands through sudo -n");
+    assertThat(b.warnings().get(1)).startsWith("balancers.yaml line 10: tmpdir is not used by balancer my_nginx_balancer");
+    assertThat(b.warnings().get(2)).startsWith("balancers.yaml line 17: password is not used by balancer my_varnish_balancer");
+    assertThat(b.warnings().get(3)).startsWith("balancers.yaml line 20: tmpdir is not used by balancer my_varnish_balancer");
+    assertThat(b.warnings().get(4)).startsWith("balancers.yaml line 19: reload_cmd is not used by balancer my_varnish_balancer");
     Balancers several = parse("""
         BALANCERS:
           my_varnish_balancer:
@@ -181,7 +184,7 @@ class BalancersTest {
             - nginx.mydomain.com
         """);
     assertThat(several.get("my_varnish_balancer")).isInstanceOf(VarnishBalancer.class);
-    assertThat(several.warnings()).isEmpty();
+    assertThat(several.warnings()).hasSize(2).allMatch(w -> w.contains("password is not used by balancer"));
   }
 
   @Test

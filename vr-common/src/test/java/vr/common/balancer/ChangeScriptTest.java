@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vr.common.ssh.ExecResult;
+import vr.common.ssh.CommandResult;
 
 /** The change script run by a local sh, as a balancer host runs it, and its answers parsed as the balancer does. */
 class ChangeScriptTest {
@@ -21,7 +21,7 @@ class ChangeScriptTest {
     Process p = new ProcessBuilder("sh", "-c", script).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    return ChangeScript.Answer.parse(new ExecResult(p.waitFor(), out, err));
+    return ChangeScript.Answer.parse(new CommandResult("test", p.waitFor(), out, err, out.length(), err.length()));
   }
 
   String change(Map<String, String> current, Map<String, String> next, String activation, String undo) {

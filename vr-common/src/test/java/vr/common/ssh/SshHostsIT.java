@@ -332,6 +332,54 @@ class SshHostsIT {
   }
 
   @Test
+  void aRemoteLockExcludesOthersAndIsReleasedOnCloseOrWhenItsClientDies() throws Exception {
+    String lock = tmp.resolve("locks/test.lock").toString();
+    try (SshHosts other = SshHosts.start(settings())) {
+      other.lock(host(a), lock, Duration.ofSeconds(5)); // never closed: released when its client closes
+      assertThatThrownBy(() -> hosts.lock(host(a), lock, Duration.ofSeconds(1)))
+          .isInstanceOf(VrException.class).hasMessage(host(a) + ": could not lock " + lock + " within 1 s");
+      assertThat(hosts.connections(host(a))).isEqualTo(1); // the failed attempt gave its channel slot back
+    }
+    try (RemoteLock l = hosts.lock(host(a), lock, Duration.ofSeconds(10))) {
+      assertThat(Files.exists(Path.of(lock))).isTrue();
+      assertThatThrownBy(() -> hosts.lock(host(a), lock, Duration.ofSeconds(1))).hasMessageContaining("could not lock");
+    }
+    try (RemoteLock again = hosts.lock(host(a), lock, Duration.ofSeconds(2))) {
+      assertThat(again).isNotNull(); // released by close()
+    }
+  }
+
+  @Test
+  void aResidentShellRunsScriptsOneAfterAnotherEachWithItsOwnStatusOutputAndVariables() {
+    RemoteShell sh = hosts.shell(hosts.address(host(a)));
+    CommandResult r = sh.run("x=1; echo out; echo err >&2; printf 'no newline'; exit 3", Duration.ofSeconds(10), 1024);
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.stdout()).isEqualTo("out\nno newline");
+    assertThat(r.stderr()).isEqualTo("err\n");
+    // stdin is /dev/null, so cat cannot eat the next script; the last script's variable is gone
+    CommandResult next = sh.run("echo \"x=${x-unset}\"; cat; id -u", Duration.ofSeconds(10), 1024);
+    assertThat(next.exitCode()).isZero();
+    assertThat(next.stdout()).isEqualTo("x=unset\n0\n");
+    assertThat(next.stderr()).isEmpty();
+    assertThat(sh.run("", Duration.ofSeconds(10), 1024).stdout()).isEmpty();
+    assertThat(hosts.shell(hosts.address(host(a)))).isSameAs(sh);
+    assertThat(hosts.connections(host(a))).isEqualTo(1);
+  }
+
+  @Test
+  void aResidentShellScriptOverItsTimeoutIsKilledOnTheHostAndTheNextCallStartsANewShell() {
+    RemoteShell sh = hosts.shell(hosts.address(host(a)));
+    assertThatThrownBy(() -> sh.run("sleep 31.25", Duration.ofMillis(500), 1024))
+        .isInstanceOf(VrException.class).hasMessage(host(a) + ": script did not finish within 0.5 s and was killed");
+    awaitGone("sleep 31.25");
+    RemoteShell again = hosts.shell(hosts.address(host(a)));
+    assertThat(again).isNotSameAs(sh);
+    assertThat(again.run("echo ok", Duration.ofSeconds(10), 1024).stdout()).isEqualTo("ok\n");
+    hosts.close();
+    assertThatThrownBy(() -> again.run("echo ok", Duration.ofSeconds(10), 1024)).hasMessage(host(a) + ": the remote shell is closed");
+  }
+
+  @Test
   void aClosedClientRefusesCallsAndClosesItsConnections() {
     hosts.exec(host(a), "true", ExecOptions.defaults());
     assertThat(hosts.connections(host(a))).isEqualTo(1);

@@ -87,6 +87,11 @@ public final class SshDaemon implements AutoCloseable {
     return port;
   }
 
+  /** The listening sshd's PID: each connection to it is a child process of it while it lasts. */
+  public long pid() {
+    return pid;
+  }
+
   public String hostAndPort() {
     return "127.0.0.1:" + port;
   }

@@ -18,7 +18,7 @@ import vr.common.yaml.YamlMap;
  * Fans every change out to several balancers (e.g. nginx on the edge and a Stingray inside), configured as
  * {@code BALANCERS: [{BACKEND: ...}, ...]}. Every member is tried even when one fails; the result names each
  * member's hosts as {@code <n>:<host>} (n counting from 1). {@code getNodes} is the sorted union. The members
- * are built by the {@link BalancerFactory} it is given ({@code Balancers::create}), so this class does not
+ * are built by the {@link BalancerFactory} it is given (by {@code Balancers}, with its SSH client), so this class does not
  * depend on {@code Balancers}, which registers it.
  */
 public final class ChainedBalancer implements Balancer {

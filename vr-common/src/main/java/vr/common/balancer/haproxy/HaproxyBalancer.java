@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import vr.common.balancer.BalancerConfig;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
+import vr.common.ssh.SshHosts;
 import vr.common.exec.Shell;
 
 /**
@@ -33,8 +34,8 @@ public final class HaproxyBalancer extends SshBalancer {
   private final String serverOptions;
   private final Duration drainTimeout;
 
-  public HaproxyBalancer(BalancerConfig c) {
-    super(c, "/etc/haproxy/pools.d/");
+  public HaproxyBalancer(BalancerConfig c, SshHosts ssh) {
+    super(c, ssh, "/etc/haproxy/pools.d/");
     this.socket = c.string("admin_socket", "/run/haproxy/admin.sock");
     this.testCmd = c.string("test_cmd", "haproxy -c -q -f /etc/haproxy/haproxy.cfg -f " + includeDir);
     this.reloadCmd = c.string("reload_cmd", "systemctl reload haproxy");

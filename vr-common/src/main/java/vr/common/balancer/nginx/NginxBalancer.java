@@ -11,6 +11,7 @@ import vr.common.VrException;
 import vr.common.balancer.BalancerConfig;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
+import vr.common.ssh.SshHosts;
 import vr.common.exec.Shell;
 
 /**
@@ -27,8 +28,8 @@ public final class NginxBalancer extends SshBalancer {
   private final String testCmd;
   private final String reloadCmd;
 
-  public NginxBalancer(BalancerConfig c) {
-    super(c, "/etc/nginx/sites-enabled/");
+  public NginxBalancer(BalancerConfig c, SshHosts ssh) {
+    super(c, ssh, "/etc/nginx/sites-enabled/");
     this.testCmd = c.string("test_cmd", "nginx -t");
     this.reloadCmd = c.string("reload_cmd", "nginx -s reload");
   }

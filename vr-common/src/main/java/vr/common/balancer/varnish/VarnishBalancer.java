@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import vr.common.balancer.BalancerConfig;
 import vr.common.balancer.SshBalancer;
 import vr.common.model.Node;
+import vr.common.ssh.SshHosts;
 import vr.common.exec.Shell;
 
 /**
@@ -35,8 +36,8 @@ public final class VarnishBalancer extends SshBalancer {
   private final String vclFile;
   private final String varnishadm;
 
-  public VarnishBalancer(BalancerConfig c) {
-    super(c, "/etc/varnish/");
+  public VarnishBalancer(BalancerConfig c, SshHosts ssh) {
+    super(c, ssh, "/etc/varnish/");
     this.mainPoolFile = c.string("main_pool_file", "pools.vcl");
     this.poolFilePrefix = c.string("pool_file_prefix", "pool-");
     this.vclFile = c.string("vcl_file", "/etc/varnish/default.vcl");

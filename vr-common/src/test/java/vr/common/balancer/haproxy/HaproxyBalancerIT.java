@@ -47,7 +47,7 @@ class HaproxyBalancerIT {
   }
 
   static Balancer lb() throws Exception {
-    return BalancerFixtures.load(tmp, settings());
+    return BalancerFixtures.load(rig.ssh(), tmp, settings());
   }
 
   static long masterPid() throws Exception {
@@ -110,7 +110,7 @@ class HaproxyBalancerIT {
     int port = haproxy.port("bad");
     HttpProbe.await(port, "bad-ok"::equals, 3, Duration.ofSeconds(10), "node not reached");
     String before = Files.readString(haproxy.poolDir().resolve("bad.cfg"));
-    Balancer broken = BalancerFixtures.load(tmp, settings() + ", server_options: 'bogus-keyword'");
+    Balancer broken = BalancerFixtures.load(rig.ssh(), tmp, settings() + ", server_options: 'bogus-keyword'");
     assertThatThrownBy(() -> broken.addNodes("bad", List.of(Node.parse("127.0.0.1:1"))))
         .isInstanceOf(BalancerException.class).hasMessageContaining("test_cmd").hasMessageContaining("previous config restored");
     assertThat(Files.readString(haproxy.poolDir().resolve("bad.cfg"))).isEqualTo(before);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import vr.common.balancer.BalancerFixtures;
 import vr.common.balancer.SshBalancer;
 import org.junit.jupiter.api.Test;
 import vr.common.balancer.Balancers;
@@ -15,7 +16,7 @@ class HaproxyFormatTest {
   @Test
   void writesABackendWithServersNamedAfterTheirNodes() {
     HaproxyBalancer h = (HaproxyBalancer) Balancers.from(Yaml.parse(
-        "BALANCERS: {h: {BACKEND: haproxy, server_options: 'check inter 2s'}}\n", Path.of("b.yaml"))).get("h");
+        "BALANCERS: {h: {BACKEND: haproxy, server_options: 'check inter 2s'}}\n", Path.of("b.yaml")), BalancerFixtures.offline()).get("h");
     assertThat(h.renderBackend("web", Set.of(Node.parse("10.0.0.2:81"), Node.parse("10.0.0.1:80"))))
         .endsWith("backend web\n  balance roundrobin\n  server 10.0.0.1:80 10.0.0.1:80 check inter 2s\n  server 10.0.0.2:81 10.0.0.2:81 check inter 2s\n");
     assertThat(h.renderBackend("web", Set.of())).endsWith("backend web\n  balance roundrobin\n");
@@ -36,7 +37,7 @@ class HaproxyFormatTest {
   @Test
   void onlyServerLinesForAddressesSkipTestCmdBecauseTheRuntimeApiChecksThem() {
     HaproxyBalancer h = (HaproxyBalancer) Balancers.from(Yaml.parse("BALANCERS: {h: {BACKEND: haproxy, server_options: check}}\n",
-        Path.of("b.yaml"))).get("h");
+        Path.of("b.yaml")), BalancerFixtures.offline()).get("h");
     Node a = Node.parse("10.0.0.1:80");
     Node b = Node.parse("10.0.0.2:80");
     assertThat(h.runtimeValidates(change(h, Set.of(a), Set.of(a, b)))).isTrue();
@@ -47,7 +48,7 @@ class HaproxyFormatTest {
     // a new pool, a deleted pool and other settings for the servers that stay take test_cmd
     assertThat(h.runtimeValidates(change(h, null, Set.of(a)))).isFalse();
     assertThat(h.runtimeValidates(change(h, Set.of(a), null))).isFalse();
-    HaproxyBalancer plain = (HaproxyBalancer) Balancers.from(Yaml.parse("BALANCERS: {h: {BACKEND: haproxy}}\n", Path.of("b.yaml"))).get("h");
+    HaproxyBalancer plain = (HaproxyBalancer) Balancers.from(Yaml.parse("BALANCERS: {h: {BACKEND: haproxy}}\n", Path.of("b.yaml")), BalancerFixtures.offline()).get("h");
     String f = "/etc/haproxy/pools.d/web.cfg";
     assertThat(h.runtimeValidates(new SshBalancer.Change("web", Set.of(a), Set.of(a, b), Map.of(f, plain.renderBackend("web", Set.of(a))),
         Map.of(f, h.renderBackend("web", Set.of(a, b)))))).isFalse();

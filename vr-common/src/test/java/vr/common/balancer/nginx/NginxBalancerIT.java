@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import vr.common.balancer.Balancer;
 import vr.common.balancer.BalancerException;
 import vr.common.balancer.BalancerFixtures;
 import vr.common.model.Node;
+import vr.common.ssh.SshHosts;
+import vr.common.ssh.SshSettings;
 import vr.common.testing.BalancerRig;
 import vr.common.testing.Daemons;
 import vr.common.testing.HttpBackend;
@@ -48,7 +51,7 @@ class NginxBalancerIT {
   }
 
   static Balancer lb() throws Exception {
-    return BalancerFixtures.load(tmp, settings());
+    return BalancerFixtures.load(rig.ssh(), tmp, settings());
   }
 
   @Test
@@ -122,7 +125,7 @@ class NginxBalancerIT {
     // the reload command loads the config but reports failure the first time (a flaky init script)
     Path marker = tmp.resolve("reload-failed-once");
     String flaky = "if [ -e " + marker + " ]; then " + nginx.reloadCmd() + "; else touch " + marker + "; " + nginx.reloadCmd() + "; exit 1; fi";
-    Balancer lb = BalancerFixtures.load(tmp, "BACKEND: nginx, " + sshd.balancerSettings() + ", include_dir: '" + nginx.poolDir()
+    Balancer lb = BalancerFixtures.load(rig.ssh(), tmp, "BACKEND: nginx, " + sshd.balancerSettings() + ", include_dir: '" + nginx.poolDir()
         + "', test_cmd: '" + nginx.testCmd() + "', reload_cmd: '" + flaky + "'");
     assertThatThrownBy(() -> lb.addNodes("reload", List.of(added.node())))
         .isInstanceOf(BalancerException.class).hasMessageContaining("reload_cmd").hasMessageContaining("previous config restored");
@@ -150,22 +153,48 @@ class NginxBalancerIT {
   void withSeveralHostsTheResultSaysWhichWereUpdatedAndWhichFailed() throws Exception {
     int closed = Daemons.freePort();
     String settings = settings().replace("hosts: ['" + sshd.hostAndPort() + "']", "hosts: ['" + sshd.hostAndPort() + "', '127.0.0.1:" + closed + "']");
-    Balancer lb = BalancerFixtures.load(tmp, settings);
+    Balancer lb = BalancerFixtures.load(rig.ssh(), tmp, settings);
     HttpBackend a = rig.backend("multi-a");
     assertThatThrownBy(() -> lb.addNodes("multi", List.of(a.node())))
         .isInstanceOfSatisfying(BalancerException.class, e -> {
           assertThat(e.result().updated()).containsExactly(sshd.hostAndPort());
           assertThat(e.result().failed()).containsOnlyKeys("127.0.0.1:" + closed);
-          assertThat(e.result().failed().get("127.0.0.1:" + closed)).isEqualTo("ssh connection refused");
+          assertThat(e.result().failed().get("127.0.0.1:" + closed)).isEqualTo("ssh: connection refused");
         });
     HttpProbe.await(nginx.port("multi"), "multi-a"::equals, 3, Duration.ofSeconds(10), "the reachable host was not updated");
   }
 
   @Test
   void anUnknownHostKeyIsRefusedAndNothingChanges() throws Exception {
-    Balancer lb = BalancerFixtures.load(tmp, settings().replace(sshd.knownHosts().toString(), sshd.emptyKnownHosts().toString()));
-    assertThatThrownBy(() -> lb.addNodes("stranger", List.of(Node.parse("127.0.0.1:1"))))
-        .isInstanceOf(BalancerException.class).hasMessageContaining("is not trusted");
+    SshSettings trustsNothing = SshSettings.of(sshd.emptyKnownHosts(), List.of(sshd.clientKey())).withDefaultUser("root");
+    try (SshHosts stranger = SshHosts.start(trustsNothing)) {
+      Balancer lb = BalancerFixtures.load(stranger, tmp, settings().replace(sshd.knownHosts().toString(), sshd.emptyKnownHosts().toString()));
+      assertThatThrownBy(() -> lb.addNodes("stranger", List.of(Node.parse("127.0.0.1:1"))))
+          .isInstanceOfSatisfying(BalancerException.class, e -> assertThat(e.result().failed().get(sshd.hostAndPort()))
+              .matches("ssh: host key ssh-ed25519 SHA256:\\S+ is not in " + Pattern.quote(sshd.emptyKnownHosts().toString())
+                  + "; refused \\(check the fingerprint, then add the key\\)"));
+    }
     assertThat(nginx.poolFiles()).doesNotContain("stranger.conf");
+  }
+
+  @Test
+  void closingTheSshClientClosesTheBalancersConnectionsOnBothSides() throws Exception {
+    ProcessHandle listener = ProcessHandle.of(sshd.pid()).orElseThrow();
+    SshHosts own = SshHosts.start(BalancerRig.clientSettings(sshd));
+    Balancer lb = BalancerFixtures.load(own, tmp, settings());
+    long before = listener.children().count();
+    lb.getNodes("web");
+    lb.getNodes("web");
+    assertThat(own.connections(sshd.hostAndPort())).isEqualTo(1); // one connection, reused
+    assertThat(listener.children().count()).isEqualTo(before + 1);
+    own.close();
+    assertThat(own.connections(sshd.hostAndPort())).isZero();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (listener.children().count() > before && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(listener.children().count()).as("sshd session processes left").isEqualTo(before);
+    assertThatThrownBy(() -> lb.getNodes("web"))
+        .isInstanceOfSatisfying(BalancerException.class, e -> assertThat(e.result().failed()).containsEntry(sshd.hostAndPort(), "ssh client is closed"));
   }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import vr.common.balancer.BalancerFixtures;
 import vr.common.balancer.Balancer;
 import vr.common.balancer.BalancerException;
 import vr.common.balancer.Balancers;
@@ -31,7 +32,7 @@ class StingrayBalancerTest {
 
   Balancer balancer(String user, String password) {
     return Balancers.from(Yaml.parse("BALANCERS:\n  st:\n    BACKEND: vr.common.balancer.zxtm.ZXTMBalancer\n    URL: '" + fake.url()
-        + "'\n    USER: " + user + "\n    PASSWORD: " + password + "\n    POOL_PREFIX: 'vr-'\n    GRACE_PERIOD: 0.3\n", Path.of("b.yaml"))).get("st");
+        + "'\n    USER: " + user + "\n    PASSWORD: " + password + "\n    POOL_PREFIX: 'vr-'\n    GRACE_PERIOD: 0.3\n", Path.of("b.yaml")), BalancerFixtures.offline()).get("st");
   }
 
   @AfterEach

@@ -43,7 +43,7 @@ class VarnishBalancerIT {
   }
 
   static Balancer lb() throws Exception {
-    return BalancerFixtures.load(tmp, "BACKEND: varnish, " + sshd.balancerSettings() + ", " + varnish.balancerSettings());
+    return BalancerFixtures.load(rig.ssh(), tmp, "BACKEND: varnish, " + sshd.balancerSettings() + ", " + varnish.balancerSettings());
   }
 
   @Test
