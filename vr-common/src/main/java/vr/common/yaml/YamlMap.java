@@ -275,7 +275,8 @@ public final class YamlMap {
     }
   }
 
-  static String typeName(Object v) {
+  /** What a YAML value is, in the words error messages use: mapping, list, number, boolean or string. */
+  public static String typeName(Object v) {
     if (v instanceof Map) {
       return "mapping";
     }

@@ -266,19 +266,7 @@ public final class YamlFields {
   }
 
   private static String typeName(Object v) {
-    if (v instanceof Map) {
-      return "mapping";
-    }
-    if (v instanceof List) {
-      return "list";
-    }
-    if (v instanceof Number) {
-      return "number";
-    }
-    if (v instanceof Boolean) {
-      return "boolean";
-    }
-    return "string";
+    return vr.common.yaml.YamlMap.typeName(v);
   }
 
   private static String q(String s) {
