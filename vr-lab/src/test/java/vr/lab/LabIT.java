@@ -230,6 +230,9 @@ class LabIT {
       s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + "-")).forEach(n -> left.add("device " + n));
     }
     Files.readAllLines(Path.of("/etc/hosts")).stream().filter(l -> l.contains(name)).forEach(l -> left.add("/etc/hosts " + l));
+    try (Stream<Path> s = Files.list(Path.of("/run/lock"))) {
+      s.filter(p -> p.getFileName().toString().contains("lab")).forEach(p -> left.add("lock file " + p));
+    }
     Files.readAllLines(Path.of("/proc/mounts")).stream().filter(l -> l.contains(state.toString())).forEach(l -> left.add("mount " + l));
     for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
       String cmd = p.info().commandLine().orElse("");
