@@ -334,6 +334,23 @@ public final class Resources {
       }
     }
 
+    /** The page's releases, builds and ingredients, one query each (the join rows are the engine's). */
+    @Override
+    public void prefetch(Handle h, List<Map<String, Object>> rows, RenderContext rc) {
+      List<Object> releaseIds = rows.stream().map(r -> r.get("release_id")).filter(Objects::nonNull).distinct().toList();
+      List<Object> buildIds = new ArrayList<>();
+      for (Map<String, Object> r : byIds(h, "releases", releaseIds)) {
+        rc.put("release:" + r.get("id"), r);
+        if (!buildIds.contains(r.get("build_id"))) {
+          buildIds.add(r.get("build_id"));
+        }
+      }
+      for (Map<String, Object> b : byIds(h, "builds", buildIds)) {
+        rc.put("build:" + b.get("id"), b);
+      }
+      ingredientRows(h, rc);
+    }
+
     @Override
     public void decorate(Handle h, Map<String, Object> row, Map<String, Object> out, RenderContext rc) {
       long id = ((Number) row.get("id")).longValue();
@@ -346,7 +363,12 @@ public final class Resources {
       Map<String, Object> build = release == null ? null
           : rc.memo("build:" + release.get("build_id"), k -> Records.byId(h, "builds", ((Number) release.get("build_id")).longValue()).orElse(null));
       String version = build == null ? null : (String) build.get("tag");
-      List<Map<String, Object>> ingredients = ReleaseService.ingredients(h, id);
+      Map<Long, Map<String, Object>> allIngredients = ingredientRows(h, rc);
+      List<Map<String, Object>> ingredients = new ArrayList<>();
+      for (Long i : rest("swarms").joined(h, registry.def("swarms").field("config_ingredients").orElseThrow(), List.of(id), rc)
+          .getOrDefault(id, List.of())) {
+        ingredients.add(allIngredients.get(i));
+      }
       out.put("version", version);
       out.put("shortname", app + "-" + (version == null ? "" : version) + "-" + row.get("config_name") + "-" + row.get("proc_name"));
       out.put("compiled_config", ReleaseService.compiledConfig(ingredients, row.get("config_yaml")));
@@ -356,6 +378,31 @@ public final class Resources {
       out.put("app_name", app);
       out.put("squad_name", squad);
     }
+  }
+
+  /** Every ingredient row by id, once per response (there are few; swarms share them). */
+  private static Map<Long, Map<String, Object>> ingredientRows(Handle h, RenderContext rc) {
+    return rc.memo("ingredients:all", k -> {
+      Map<Long, Map<String, Object>> m = new LinkedHashMap<>();
+      h.createQuery("SELECT * FROM ingredients").mapToMap().forEach(r -> m.put(((Number) r.get("id")).longValue(), r));
+      return m;
+    });
+  }
+
+  /** Rows of {@code table} with the given ids, in one query. */
+  private static List<Map<String, Object>> byIds(Handle h, String table, List<Object> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    StringBuilder in = new StringBuilder();
+    for (int i = 0; i < ids.size(); i++) {
+      in.append(i == 0 ? ":i0" : ", :i" + i);
+    }
+    var q = h.createQuery("SELECT * FROM " + table + " WHERE id IN (" + in + ")");
+    for (int i = 0; i < ids.size(); i++) {
+      q.bind("i" + i, ((Number) ids.get(i)).longValue());
+    }
+    return q.mapToMap().list();
   }
 
   /** A swarm's procs: those on its squad's hosts whose app, config and proc name match (any release). */

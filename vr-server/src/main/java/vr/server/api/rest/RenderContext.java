@@ -15,4 +15,9 @@ public final class RenderContext {
   public <T> T memo(String key, Function<String, T> compute) {
     return (T) memo.computeIfAbsent(key, compute);
   }
+
+  /** Keeps {@code value} under {@code key} for the rest of the response. */
+  public void put(String key, Object value) {
+    memo.put(key, value);
+  }
 }

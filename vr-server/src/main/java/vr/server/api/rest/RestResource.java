@@ -81,6 +81,8 @@ public final class RestResource {
       long total = Records.count(h, def, w);
       List<Map<String, Object>> rows = Records.list(h, def, w, lim, offset);
       RenderContext rc = new RenderContext();
+      prefetchMany(h, rows, rc);
+      def.hooks().prefetch(h, rows, rc);
       List<Object> objects = new ArrayList<>(rows.size());
       for (Map<String, Object> row : rows) {
         objects.add(render(h, row, rc));
@@ -413,9 +415,7 @@ public final class RestResource {
     for (Field f : def.fields()) {
       if (f.kind() == Field.Kind.RELATED_MANY) {
         Registry.Join j = registry.join(def.name(), f.name());
-        List<Long> ids = rc.<Map<Long, List<Long>>>memo("join:" + j.table() + ":" + id,
-            k -> Records.joined(h, j.table(), j.ownColumn(), j.otherColumn(), registry.def(f.related()).table(), List.of(id)))
-            .getOrDefault(id, List.of());
+        List<Long> ids = joined(h, f, List.of(id), rc).getOrDefault(id, List.of());
         List<String> uris = new ArrayList<>();
         for (Long o : ids) {
           uris.add(uriOf(h, f.related(), o, rc));
@@ -426,6 +426,35 @@ public final class RestResource {
     out.put("resource_uri", def.uri(def.key().equals("id") ? id : row.get(def.key())));
     def.hooks().decorate(h, row, out, rc);
     return out;
+  }
+
+  /** Loads the join rows of every many-valued field for a whole page at once. */
+  private void prefetchMany(Handle h, List<Map<String, Object>> rows, RenderContext rc) {
+    List<Long> ids = new ArrayList<>(rows.size());
+    rows.forEach(r -> ids.add(((Number) r.get("id")).longValue()));
+    for (Field f : def.fields()) {
+      if (f.kind() == Field.Kind.RELATED_MANY) {
+        joined(h, f, ids, rc);
+      }
+    }
+  }
+
+  /**
+   * Own id → related ids of a many-valued field (ordered by the related name), kept for the whole response:
+   * the page's prefetch loads every id at once, so each object's lookup is a map read.
+   */
+  public Map<Long, List<Long>> joined(Handle h, Field f, List<Long> ids, RenderContext rc) {
+    Registry.Join j = registry.join(def.name(), f.name());
+    Map<Long, List<Long>> known = rc.memo("join:" + j.table(), k -> new java.util.HashMap<>());
+    List<Long> missing = ids.stream().filter(i -> !known.containsKey(i)).toList();
+    if (!missing.isEmpty()) {
+      Map<Long, List<Long>> loaded = Records.joined(h, j.table(), j.ownColumn(), j.otherColumn(),
+          registry.def(f.related()).table(), missing);
+      for (Long i : missing) {
+        known.put(i, loaded.getOrDefault(i, List.of()));
+      }
+    }
+    return known;
   }
 
   /** The URI of another resource's object by id, with name-keyed tables looked up once per response. */

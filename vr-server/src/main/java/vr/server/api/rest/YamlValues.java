@@ -36,9 +36,35 @@ public final class YamlValues {
     return s.isEmpty() ? null : s;
   }
 
-  /** The mapping a stored text holds ({} for none). */
+  /** Parsed stored texts: a list of swarms parses the same few ingredients' YAML once, not once per swarm. */
+  private static final int CACHE_ENTRIES = 4096;
+  private static final int CACHE_MAX_TEXT = 64 * 1024;
+  private static final Map<String, Map<String, Object>> PARSED = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
+          return size() > CACHE_ENTRIES;
+        }
+      });
+
+  /**
+   * The mapping a stored text holds ({} for none), as a fresh top-level map (callers merge into it). Parsing
+   * is pure, so results are cached by text; the nested values are YamlFields' unmodifiable ones.
+   */
   public static Map<String, Object> loadMap(Object stored) {
-    return new LinkedHashMap<>(YamlFields.parseMapping("stored", stored == null ? null : stored.toString()));
+    if (stored == null || stored.toString().isEmpty()) {
+      return new LinkedHashMap<>();
+    }
+    String text = stored.toString();
+    if (text.length() > CACHE_MAX_TEXT) {
+      return new LinkedHashMap<>(YamlFields.parseMapping("stored", text));
+    }
+    Map<String, Object> parsed = PARSED.get(text);
+    if (parsed == null) {
+      parsed = YamlFields.parseMapping("stored", text);
+      PARSED.put(text, parsed);
+    }
+    return new LinkedHashMap<>(parsed);
   }
 
   /** The list a stored text holds ([] for none). */
