@@ -337,15 +337,14 @@ public final class Resources {
     /** The page's releases, builds and ingredients, one query each (the join rows are the engine's). */
     @Override
     public void prefetch(Handle h, List<Map<String, Object>> rows, RenderContext rc) {
-      List<Object> releaseIds = rows.stream().map(r -> r.get("release_id")).filter(Objects::nonNull).distinct().toList();
-      List<Object> buildIds = new ArrayList<>();
-      for (Map<String, Object> r : byIds(h, "releases", releaseIds)) {
+      List<Long> releaseIds = rows.stream().map(r -> r.get("release_id")).filter(Objects::nonNull)
+          .map(v -> ((Number) v).longValue()).distinct().toList();
+      java.util.Set<Long> buildIds = new java.util.LinkedHashSet<>();
+      for (Map<String, Object> r : Records.byIds(h, "releases", releaseIds)) {
         rc.put("release:" + r.get("id"), r);
-        if (!buildIds.contains(r.get("build_id"))) {
-          buildIds.add(r.get("build_id"));
-        }
+        buildIds.add(((Number) r.get("build_id")).longValue());
       }
-      for (Map<String, Object> b : byIds(h, "builds", buildIds)) {
+      for (Map<String, Object> b : Records.byIds(h, "builds", new ArrayList<>(buildIds))) {
         rc.put("build:" + b.get("id"), b);
       }
       ingredientRows(h, rc);
@@ -387,22 +386,6 @@ public final class Resources {
       h.createQuery("SELECT * FROM ingredients").mapToMap().forEach(r -> m.put(((Number) r.get("id")).longValue(), r));
       return m;
     });
-  }
-
-  /** Rows of {@code table} with the given ids, in one query. */
-  private static List<Map<String, Object>> byIds(Handle h, String table, List<Object> ids) {
-    if (ids.isEmpty()) {
-      return List.of();
-    }
-    StringBuilder in = new StringBuilder();
-    for (int i = 0; i < ids.size(); i++) {
-      in.append(i == 0 ? ":i0" : ", :i" + i);
-    }
-    var q = h.createQuery("SELECT * FROM " + table + " WHERE id IN (" + in + ")");
-    for (int i = 0; i < ids.size(); i++) {
-      q.bind("i" + i, ((Number) ids.get(i)).longValue());
-    }
-    return q.mapToMap().list();
   }
 
   /** A swarm's procs: those on its squad's hosts whose app, config and proc name match (any release). */

@@ -110,18 +110,43 @@ public final class Records {
     if (ownIds.isEmpty()) {
       return m;
     }
-    StringJoiner in = new StringJoiner(", ");
-    for (int i = 0; i < ownIds.size(); i++) {
-      in.add(":i" + i);
-    }
+    // Many ids: one range scan filtered here (a long IN list is evaluated row by row by H2, 1000 × 1000).
+    Where w = idsWhere("j." + ownCol, ownIds);
     Query q = h.createQuery("SELECT j." + ownCol + " AS own, j." + otherCol + " AS other FROM " + joinTable + " j JOIN "
-        + otherTable + " o ON o.id = j." + otherCol + " WHERE j." + ownCol + " IN (" + in + ") ORDER BY o.name");
-    for (int i = 0; i < ownIds.size(); i++) {
-      q.bind("i" + i, ownIds.get(i));
-    }
-    q.mapToMap().forEach(r -> m.computeIfAbsent(((Number) r.get("own")).longValue(), k -> new ArrayList<>())
-        .add(((Number) r.get("other")).longValue()));
+        + otherTable + " o ON o.id = j." + otherCol + w.sql() + " ORDER BY o.name");
+    bind(q, w.args());
+    java.util.Set<Long> wanted = new java.util.HashSet<>(ownIds);
+    q.mapToMap().forEach(r -> {
+      long own = ((Number) r.get("own")).longValue();
+      if (wanted.contains(own)) {
+        m.computeIfAbsent(own, k -> new ArrayList<>()).add(((Number) r.get("other")).longValue());
+      }
+    });
     return m;
+  }
+
+  /** Rows of {@code table} with the given ids, in one query (a range scan filtered here when there are many). */
+  public static List<Map<String, Object>> byIds(Handle h, String table, List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Where w = idsWhere("id", ids);
+    Query q = h.createQuery("SELECT * FROM " + table + w.sql());
+    bind(q, w.args());
+    java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
+    return q.mapToMap().stream().filter(r -> wanted.contains(((Number) r.get("id")).longValue())).toList();
+  }
+
+  /** {@code WHERE col IN (...)} for a few ids, {@code WHERE col BETWEEN min AND max} for many (filter after). */
+  private static Where idsWhere(String col, List<Long> ids) {
+    if (ids.size() > 32) {
+      long min = ids.stream().mapToLong(Long::longValue).min().orElseThrow();
+      long max = ids.stream().mapToLong(Long::longValue).max().orElseThrow();
+      return new Where(" WHERE " + col + " BETWEEN ? AND ?", List.of(min, max));
+    }
+    StringJoiner in = new StringJoiner(", ");
+    ids.forEach(i -> in.add("?"));
+    return new Where(" WHERE " + col + " IN (" + in + ")", new ArrayList<>(ids));
   }
 
   private static void bind(Query q, List<Object> args) {

@@ -67,9 +67,29 @@ public final class YamlValues {
     return new LinkedHashMap<>(parsed);
   }
 
-  /** The list a stored text holds ([] for none). */
+  private static final Map<String, List<List<String>>> PARSED_LISTS = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<List<String>>> eldest) {
+          return size() > CACHE_ENTRIES;
+        }
+      });
+
+  /** The list a stored text holds ([] for none), cached by text as {@link #loadMap} is. */
   public static List<Object> loadList(Object stored) {
-    return new ArrayList<>(YamlFields.parseVolumes("stored", stored == null ? null : stored.toString()));
+    if (stored == null || stored.toString().isEmpty()) {
+      return new ArrayList<>();
+    }
+    String text = stored.toString();
+    if (text.length() > CACHE_MAX_TEXT) {
+      return new ArrayList<>(YamlFields.parseVolumes("stored", text));
+    }
+    List<List<String>> parsed = PARSED_LISTS.get(text);
+    if (parsed == null) {
+      parsed = YamlFields.parseVolumes("stored", text);
+      PARSED_LISTS.put(text, parsed);
+    }
+    return new ArrayList<>(parsed);
   }
 
   /** The YAML string the API shows for a stored mapping ("" for none, as the original). */
