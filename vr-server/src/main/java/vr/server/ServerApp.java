@@ -19,6 +19,7 @@ import vr.server.api.Metrics;
 import vr.server.api.OpenApi;
 import vr.server.api.Router;
 import vr.server.api.rest.RestResource;
+import vr.server.jobs.JobQueue;
 import vr.server.records.ActionRoutes;
 import vr.server.records.ProcSource;
 import vr.server.records.Resources;
@@ -34,7 +35,13 @@ public final class ServerApp implements AutoCloseable {
 
   /** What the server is made of; tests give their own. */
   public record Parts(Database db, Authenticator auth, Audit audit, Validation validation, ProcSource procs,
-      int apiLimitPerPage, List<Consumer<Router>> extraRoutes, Map<String, Supplier<Object>> health) {}
+      int apiLimitPerPage, List<Consumer<Router>> extraRoutes, Map<String, Supplier<Object>> health, JobQueue jobs) {
+    /** Without workers: accepted work is only recorded in the jobs table. */
+    public Parts(Database db, Authenticator auth, Audit audit, Validation validation, ProcSource procs,
+        int apiLimitPerPage, List<Consumer<Router>> extraRoutes, Map<String, Supplier<Object>> health) {
+      this(db, auth, audit, validation, procs, apiLimitPerPage, extraRoutes, health, JobQueue.ROWS_ONLY);
+    }
+  }
 
   private final Javalin javalin;
   private final List<Router.Route> routes = new ArrayList<>();
@@ -88,7 +95,7 @@ public final class ServerApp implements AutoCloseable {
       });
       router.get("/metrics", Access.USER, "Metrics in Prometheus's text format",
           ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.text()));
-      new ActionRoutes(parts.db().jdbi(), parts.audit(), resources).register(router);
+      new ActionRoutes(parts.db().jdbi(), parts.audit(), resources, parts.jobs()).register(router);
       for (RestResource r : rest.values()) {
         r.register(router, Resources.READ_ONLY.contains(r.def().name()));
       }
