@@ -104,8 +104,11 @@ final class BuildClaims {
     });
   }
 
-  /** Records a failed build (with its log when there is one); false when the claim was lost. */
-  boolean failure(long buildId, long jobId, String compileLogKey) {
+  /**
+   * Records a failed build (with its log when there is one), and the reason on the holding job's row at once, for
+   * the jobs waiting on it (the job itself is finished later); false when the claim was lost.
+   */
+  boolean failure(long buildId, long jobId, String compileLogKey, String reason) {
     return jdbi.inTransaction(h -> {
       if (!holds(h, buildId, jobId)) {
         return false;
@@ -113,6 +116,7 @@ final class BuildClaims {
       h.createUpdate("UPDATE builds SET status = 'failed', end_time = :n, job_id = NULL, "
               + "compile_log = COALESCE(:log, compile_log) WHERE id = :b")
           .bind("n", OffsetDateTime.now()).bind("log", compileLogKey).bind("b", buildId).execute();
+      h.createUpdate("UPDATE jobs SET message = :m WHERE id = :j").bind("m", reason).bind("j", jobId).execute();
       return true;
     });
   }

@@ -211,7 +211,7 @@ public final class BuildStep {
     try {
       in = jdbi.withHandle(h -> BuildInputs.read(h, buildId));
     } catch (RuntimeException e) {
-      claims.failure(buildId, jobId, null);
+      claims.failure(buildId, jobId, null, message(e));
       return failed(buildId, "build " + buildId, trace, message(e));
     }
     String imageUrl = in.image() == null ? null : settings.publicUrl()
@@ -260,7 +260,7 @@ public final class BuildStep {
           in.title(), extra(trace));
       return new Outcome(buildId, true, "built " + in.title() + " in " + elapsed);
     } catch (RuntimeException e) {
-      claims.failure(buildId, jobId, logKey);
+      claims.failure(buildId, jobId, logKey, message(e));
       return failed(buildId, in.title(), trace, message(e));
     } finally {
       if (dir != null) {
