@@ -118,6 +118,9 @@ public final class BuildStep {
       if (job.targetId() == null) {
         throw new VrException("a build job needs the build's id");
       }
+      if (job.resumed()) {
+        removeLeftovers(job.targetId());
+      }
       Outcome o = run(job.targetId(), job.id(), job.traceId(), false);
       if (!o.success()) {
         throw new VrException(o.message());
@@ -132,6 +135,18 @@ public final class BuildStep {
    */
   public Outcome awaitOrBuild(long buildId, long jobId, String traceId) {
     return run(buildId, jobId, traceId, true);
+  }
+
+  /**
+   * Removes the remote folders an earlier attempt of a build left when its server died (a live attempt removes its
+   * own). A resumed job then builds anew: vbuild's output depends only on its inputs, and nothing was recorded.
+   */
+  public void removeLeftovers(long buildId) {
+    try {
+      ssh.exec(settings.host(), "rm -rf /tmp/vr-build-" + buildId + "-*", ExecOptions.defaults().sudo(settings.sudo())).orThrow();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: cannot remove what earlier builds of {} left: {}", settings.host(), buildId, e.getMessage());
+    }
   }
 
   /** Called (on the job's thread) after every build this server finished or took the outcome of, success or not. */

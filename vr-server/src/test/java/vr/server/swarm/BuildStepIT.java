@@ -262,6 +262,27 @@ class BuildStepIT {
   }
 
   @Test
+  void aResumedBuildJobRemovesWhatTheDeadAttemptLeftAndBuildsAnew() throws Exception {
+    long b = build("shellapp");
+    Path leftover = Files.createDirectories(Path.of("/tmp/vr-build-" + b + "-deadbeef"));
+    Files.writeString(leftover.resolve("build_job.yaml"), "half a build\n");
+    // Only the row (no scheduled run): this test plays the server that takes the job over.
+    long job = db.jdbi().withHandle(h -> vr.server.jobs.JobQueue.ROWS_ONLY.enqueue(h, "build", b, null, "trace-5", "alice"));
+    // What the dead server's attempt left: the job running (attempt 1), the build claimed by it.
+    db.jdbi().useHandle(h -> {
+      h.execute("UPDATE jobs SET state = 'running', attempts = 1 WHERE id = ?", job);
+      h.execute("UPDATE builds SET status = 'started', job_id = ? WHERE id = ?", job, b);
+    });
+
+    String message = step.handler().run(new vr.server.jobs.Job(job, "build", b, null, "trace-5", "alice", 2));
+
+    assertThat(message).startsWith("built shellapp-v1 in ");
+    assertThat(row("builds", b)).containsEntry("status", "success");
+    assertThat(leftover).doesNotExist();
+    assertThat(remoteFolders(b)).isEmpty();
+  }
+
+  @Test
   void aFailingBuildIsMarkedFailedWakesItsWaiterAndLeavesNoRemoteFolder() throws Exception {
     long b = build("badapp");
     List<Long> jobs = List.of(runner.enqueue("build", b, null, "trace-3", "alice"),
