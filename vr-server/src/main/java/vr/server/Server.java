@@ -36,11 +36,13 @@ import vr.server.hosts.LinkProcCache;
 import vr.server.hosts.ProcActions;
 import vr.server.hosts.ProcLog;
 import vr.server.hosts.SwarmScope;
+import vr.server.jobs.JobRunner;
 import vr.server.records.DbAudit;
 import vr.server.records.ProcSource;
 import vr.server.records.Validation;
 import vr.server.store.Database;
 import vr.server.store.ServerSecrets;
+import vr.server.swarm.BuildStep;
 
 /**
  * A running server: opens the database (migrating it), Redis (or starts without it), the SSH client and the
@@ -116,17 +118,24 @@ public final class Server implements AutoCloseable {
             name -> db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM hosts WHERE name = :n")
                 .bind("n", name).mapTo(Long.class).one() > 0),
             id -> swarmScope(db, id)));
+    // Jobs queued by the API run here and on every other server of this database (vr.server.jobs).
+    JobRunner jobs = new JobRunner(db.dataSource(), db.jdbi(), JobRunner.Options.defaults());
+    closeables.add(jobs);
     Map<String, Supplier<Object>> health = new LinkedHashMap<>();
     health.put("database", () -> ping(db));
     health.put("redis", () -> redis.up() ? "up" : "down: " + redis.downReason().orElse("no answer"));
     app = new ServerApp(new ServerApp.Parts(db, auth, audit,
         new Validation(settings.balancers().keySet(), java.nio.file.Path.of(System.getProperty("user.home"), ".hgrc")),
-        cached, settings.apiLimitPerPage(), store, MAX_UPLOAD_BYTES, routes, health));
+        cached, settings.apiLimitPerPage(), store, MAX_UPLOAD_BYTES, routes, health, jobs));
     app.metrics().gauge("vr_redis_up", () -> redis.up() ? 1 : 0);
     app.metrics().gauge("vr_sse_clients", streams::clients);
     app.metrics().gauge("vr_events_dropped_total", events::dropped);
     app.start(settings.bind(), settings.port());
     LOG.info("serving on {}:{}", settings.bind(), app.port());
+    String publicUrl = settings.publicUrl() != null ? settings.publicUrl() : "http://" + settings.bind() + ":" + app.port();
+    BuildStep builds = new BuildStep(db.jdbi(), access.ssh(), store, urls, events::publish,
+        BuildStep.Settings.of(settings.buildHost(), Duration.ofSeconds(settings.buildTimeoutSeconds()), publicUrl));
+    jobs.register("build", builds.handler()).start();
   }
 
   private static Object ping(Database db) {

@@ -21,6 +21,7 @@ import vr.server.api.Router;
 import vr.server.api.rest.RestResource;
 import vr.server.files.BlobStore;
 import vr.server.files.FileRoutes;
+import vr.server.jobs.JobQueue;
 import vr.server.records.ActionRoutes;
 import vr.server.records.UploadRoutes;
 import vr.server.records.ProcSource;
@@ -38,7 +39,15 @@ public final class ServerApp implements AutoCloseable {
   /** What the server is made of; tests give their own. */
   public record Parts(Database db, Authenticator auth, Audit audit, Validation validation, ProcSource procs,
       int apiLimitPerPage, BlobStore files, long maxUploadBytes, List<Consumer<Router>> extraRoutes,
-      Map<String, Supplier<Object>> health) {}
+      Map<String, Supplier<Object>> health, JobQueue jobs) {
+    /** Without workers: accepted work is only recorded in the jobs table. */
+    public Parts(Database db, Authenticator auth, Audit audit, Validation validation, ProcSource procs,
+        int apiLimitPerPage, BlobStore files, long maxUploadBytes, List<Consumer<Router>> extraRoutes,
+        Map<String, Supplier<Object>> health) {
+      this(db, auth, audit, validation, procs, apiLimitPerPage, files, maxUploadBytes, extraRoutes, health,
+          JobQueue.ROWS_ONLY);
+    }
+  }
 
   private final Javalin javalin;
   private final List<Router.Route> routes = new ArrayList<>();
@@ -92,7 +101,7 @@ public final class ServerApp implements AutoCloseable {
       });
       router.get("/metrics", Access.USER, "Metrics in Prometheus's text format",
           ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.text()));
-      new ActionRoutes(parts.db().jdbi(), parts.audit(), resources).register(router);
+      new ActionRoutes(parts.db().jdbi(), parts.audit(), resources, parts.jobs()).register(router);
       FileRoutes files = FileRoutes.register(router, parts.files(), parts.maxUploadBytes(), parts.audit());
       new UploadRoutes(parts.db().jdbi(), parts.audit(), files, rest).register(router);
       for (RestResource r : rest.values()) {

@@ -14,6 +14,7 @@ import vr.server.api.Json;
 import vr.server.api.Router;
 import vr.server.api.rest.Records;
 import vr.server.api.rest.RenderContext;
+import vr.server.jobs.JobQueue;
 
 /**
  * The action endpoints of reference 7.5: start a build, dispatch a swarm, deploy a release by hand (202, the
@@ -26,11 +27,14 @@ public final class ActionRoutes {
   private final Jdbi jdbi;
   private final Audit audit;
   private final Resources resources;
+  private final JobQueue jobs;
 
-  public ActionRoutes(Jdbi jdbi, Audit audit, Resources resources) {
+  /** {@code jobs} queues the accepted work in the request's transaction (row and run). */
+  public ActionRoutes(Jdbi jdbi, Audit audit, Resources resources, JobQueue jobs) {
     this.jdbi = jdbi;
     this.audit = audit;
     this.resources = resources;
+    this.jobs = jobs;
   }
 
   /** Registered before the generic resources, so {@code testruns/latest/} wins over {@code testruns/{id}/}. */
@@ -68,7 +72,7 @@ public final class ActionRoutes {
       long app = ((Number) b.get("app_id")).longValue();
       Long image = ReleaseService.osImage(h, app).orElse(null);
       h.createUpdate("UPDATE builds SET os_image_id = :i WHERE id = :b").bind("i", image).bind("b", id).execute();
-      Jobs.enqueue(h, "build", id, null, trace, Router.principal(ctx).username());
+      jobs.enqueue(h, "build", id, null, trace, Router.principal(ctx).username());
       return Records.names(h, "apps").get(app) + "-" + b.get("tag");
     });
     audit.record(Router.principal(ctx), "build", name, null, false);
@@ -83,7 +87,7 @@ public final class ActionRoutes {
       if (s.get("release_id") == null) {
         throw ApiException.badField("version", "version: the swarm has no release; set its version first");
       }
-      Jobs.enqueue(h, "swarm", id, null, trace, Router.principal(ctx).username());
+      jobs.enqueue(h, "swarm", id, null, trace, Router.principal(ctx).username());
       Map<String, Object> out = new LinkedHashMap<>();
       resources.registry().def("swarms").hooks().decorate(h, s, out, new RenderContext());
       return (String) out.get("shortname");
@@ -108,7 +112,7 @@ public final class ActionRoutes {
       if (Records.idByName(h, "hosts", host).isEmpty()) {
         throw ApiException.badField("host", "host: no host '" + host + "'");
       }
-      Jobs.enqueue(h, "deploy", id, Json.write(Map.of("host", host, "proc", proc, "config_name", config,
+      jobs.enqueue(h, "deploy", id, Json.write(Map.of("host", host, "proc", proc, "config_name", config,
           "port", port.intValue())), trace, Router.principal(ctx).username());
       return "release " + id;
     });

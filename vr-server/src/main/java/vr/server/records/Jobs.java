@@ -1,11 +1,9 @@
 package vr.server.records;
 
-import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.security.SecureRandom;
-import org.jdbi.v3.core.Handle;
 
-/** The queue of accepted work (builds, swarm dispatches, deploys, uptest runs): rows any server may claim. */
+/** Trace ids for accepted work; the queue itself is vr.server.jobs (JobQueue, JobRunner). */
 public final class Jobs {
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -18,12 +16,8 @@ public final class Jobs {
     return HexFormat.of().formatHex(b);
   }
 
-  /** Queues a job; returns its id. */
-  public static long enqueue(Handle h, String kind, Long targetId, String paramsJson, String traceId, String user) {
-    OffsetDateTime now = OffsetDateTime.now();
-    return h.createUpdate("INSERT INTO jobs (kind, target_id, params, trace_id, username, state, created_time, updated_time) "
-            + "VALUES (:k, :t, :p, :tr, :u, 'queued', :n, :n)")
-        .bind("k", kind).bind("t", targetId).bind("p", paramsJson).bind("tr", traceId).bind("u", user).bind("n", now)
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+  /** Only the row, run by nothing: use a {@link vr.server.jobs.JobQueue} (the server's JobRunner) to have it run. */
+  public static long enqueue(org.jdbi.v3.core.Handle h, String kind, Long targetId, String paramsJson, String traceId, String user) {
+    return vr.server.jobs.JobRows.insert(h, kind, targetId, paramsJson, traceId, user);
   }
 }
