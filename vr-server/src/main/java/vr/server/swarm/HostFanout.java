@@ -39,6 +39,20 @@ final class HostFanout {
   List<Done> run(List<PlacedProc> procs, boolean stopHostOnFailure, Work work) {
     Map<String, List<PlacedProc>> byHost = new LinkedHashMap<>();
     procs.forEach(p -> byHost.computeIfAbsent(p.host(), h -> new ArrayList<>()).add(p));
+    return run(byHost, procs, stopHostOnFailure, work);
+  }
+
+  /**
+   * Runs {@code work} on every proc at once (up to the pool's size): for work that reads only, such as uptests,
+   * which each run in a container of their own and need not wait for another proc's.
+   */
+  List<Done> runAll(List<PlacedProc> procs, Work work) {
+    Map<String, List<PlacedProc>> each = new LinkedHashMap<>();
+    procs.forEach(p -> each.put(p.toString(), List.of(p)));
+    return run(each, procs, false, work);
+  }
+
+  private List<Done> run(Map<String, List<PlacedProc>> byHost, List<PlacedProc> procs, boolean stopHostOnFailure, Work work) {
     List<Future<List<Done>>> futures = new ArrayList<>();
     for (List<PlacedProc> mine : byHost.values()) {
       futures.add(threads.submit(() -> {

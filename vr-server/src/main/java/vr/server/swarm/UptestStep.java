@@ -8,7 +8,8 @@ import vr.common.model.UptestResult;
 import vr.server.hosts.HostAccess;
 
 /**
- * Step 3 (reference 7.7 steps 7-9): {@code vrun uptest} for every new proc, hosts in parallel, read as the original
+ * Step 3 (reference 7.7 steps 7-9): {@code vrun uptest} for every new proc, all at once (each runs in a container
+ * of its own; the original ran one host's in series), read as the original
  * read it ({@link UptestResult#parse}) and stored as a test run. On the first failure the new procs are removed:
  * the original left them running, and routing and the old procs are not touched, so the swarm serves as before.
  */
@@ -31,7 +32,7 @@ final class UptestStep {
     }
     OffsetDateTime start = OffsetDateTime.now();
     List<SwarmStore.Tested> tested = Collections.synchronizedList(new ArrayList<>());
-    List<HostFanout.Done> done = fanout.run(ctx.fresh, false, p -> tested.add(new SwarmStore.Tested(p.host(), p.name().format(),
+    List<HostFanout.Done> done = fanout.runAll(ctx.fresh, p -> tested.add(new SwarmStore.Tested(p.host(), p.name().format(),
         access.remoteProcs(p.host()).uptest(access.setup(p.host()).ssh(), p.name(), settings.uptestTimeout()))));
     for (HostFanout.Done d : done) {
       if (!d.ok()) {
