@@ -1,0 +1,94 @@
+package vr.server.swarm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import vr.common.model.Node;
+import vr.common.model.ProcName;
+
+/**
+ * What the steps of one dispatch share (Orca's stage context): the swarm as read at the start, what its hosts
+ * run, and what the steps decided and did. One dispatch, one thread at a time.
+ */
+final class SwarmContext {
+  final String trace;
+  final SwarmEvents events;
+  SwarmRecord swarm;
+  /** Every host of the squad with the names of the programs its supervisord runs, asked live. */
+  final Map<String, List<String>> hostProcs = new LinkedHashMap<>();
+  /** The swarm's procs of its release, before the dispatch. */
+  final List<PlacedProc> current = new ArrayList<>();
+  /** The swarm's procs of other releases. */
+  final List<PlacedProc> old = new ArrayList<>();
+  /** Procs of the release to take away when the swarm shrinks. */
+  final List<PlacedProc> surplus = new ArrayList<>();
+  /** Procs this dispatch deployed. */
+  final List<PlacedProc> fresh = new ArrayList<>();
+  /** Procs this dispatch removed. */
+  final List<PlacedProc> retired = new ArrayList<>();
+  /** Removals that failed (the proc may still run), one line each. */
+  final List<String> leftovers = new ArrayList<>();
+  Long testRunId;
+  List<Node> pool = List.of();
+  final Map<String, Duration> steps = new LinkedHashMap<>();
+
+  SwarmContext(String trace, SwarmEvents events) {
+    this.trace = trace;
+    this.events = events;
+  }
+
+  /** Sorts the programs of {@link #hostProcs} into the swarm's current and old procs. */
+  void classify() {
+    current.clear();
+    old.clear();
+    hostProcs.forEach((host, names) -> {
+      for (String n : names) {
+        ProcName.parse(n).filter(this::ours).ifPresent(p -> (Objects.equals(p.hash(), swarm.release().hash()) ? current : old)
+            .add(new PlacedProc(host, p)));
+      }
+    });
+  }
+
+  /** The swarm's identity: app, config name and proc name. */
+  private boolean ours(ProcName p) {
+    return swarm.app().equals(p.app()) && swarm.configName().equals(p.config()) && swarm.procName().equals(p.proc());
+  }
+
+  /** The procs that serve once the dispatch is done: the current ones it keeps and the new ones. */
+  List<PlacedProc> keep() {
+    List<PlacedProc> k = new ArrayList<>(current);
+    k.removeAll(surplus);
+    k.addAll(fresh);
+    return k;
+  }
+
+  /** What the dispatch retires after routing: the old release's procs and the surplus. */
+  List<PlacedProc> toRetire() {
+    List<PlacedProc> r = new ArrayList<>(old);
+    r.addAll(surplus);
+    return r;
+  }
+
+  static List<Node> nodes(List<PlacedProc> procs) {
+    TreeSet<Node> s = new TreeSet<>();
+    procs.forEach(p -> s.add(p.node()));
+    return List.copyOf(s);
+  }
+
+  /** The first line of an exception's message, bounded: what runs and events record. */
+  static String reason(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      m = e.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    if (nl >= 0) {
+      m = m.substring(0, nl);
+    }
+    return m.length() > 500 ? m.substring(0, 500) + "..." : m;
+  }
+}

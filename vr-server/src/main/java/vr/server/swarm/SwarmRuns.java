@@ -1,0 +1,70 @@
+package vr.server.swarm;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * One dispatch at a time per swarm. A dispatch claims its swarm by setting {@code swarms.running_trace} where it
+ * is empty, in one UPDATE, so of two dispatches (in one server or two) exactly one wins; the other is refused
+ * with a message naming the trace that runs. Each dispatch is a {@code swarm_runs} row: its step as it goes,
+ * then {@code done} or {@code failed} with the reason. The original had no such guard: two dispatches of a
+ * swarm deployed twice the procs and raced on the pool.
+ */
+public final class SwarmRuns {
+  private final Jdbi jdbi;
+
+  public SwarmRuns(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** Claims the swarm for {@code trace}; returns the run's id. {@link SwarmBusyException} when another runs. */
+  public long begin(long swarmId, String trace) {
+    return jdbi.inTransaction(h -> {
+      OffsetDateTime now = OffsetDateTime.now();
+      int claimed = h.createUpdate("UPDATE swarms SET running_trace = :t, running_since = :n WHERE id = :s AND running_trace IS NULL")
+          .bind("t", trace).bind("n", now).bind("s", swarmId).execute();
+      if (claimed == 0) {
+        Map<String, Object> row = h.createQuery("SELECT running_trace, running_since FROM swarms WHERE id = :s")
+            .bind("s", swarmId).mapToMap().findFirst()
+            .orElseThrow(() -> new SwarmFailedException("no swarm " + swarmId));
+        String running = (String) row.get("running_trace");
+        throw new SwarmBusyException("swarm " + swarmId + " is already being dispatched: trace " + running
+            + " (since " + row.get("running_since") + "); try again when it has finished", running);
+      }
+      return h.createUpdate("INSERT INTO swarm_runs (swarm_id, trace_id, state, step, start_time) "
+              + "VALUES (:s, :t, 'running', 'release', :n)")
+          .bind("s", swarmId).bind("t", trace).bind("n", now).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    });
+  }
+
+  /** Records the step a run is at (and the release and test run once known). */
+  public void step(long runId, String step, Long releaseId, Long testRunId) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE swarm_runs SET step = :st, release_id = COALESCE(:r, release_id), "
+            + "test_run_id = COALESCE(:tr, test_run_id) WHERE id = :id")
+        .bind("st", step).bind("r", releaseId).bind("tr", testRunId).bind("id", runId).execute());
+  }
+
+  /** Ends the run ({@code done} or {@code failed}, with a message) and frees the swarm for the next dispatch. */
+  public void finish(long swarmId, String trace, long runId, boolean ok, String message) {
+    jdbi.useTransaction(h -> {
+      h.createUpdate("UPDATE swarm_runs SET state = :st, message = :m, end_time = :n WHERE id = :id")
+          .bind("st", ok ? "done" : "failed").bind("m", message).bind("n", OffsetDateTime.now()).bind("id", runId).execute();
+      h.createUpdate("UPDATE swarms SET running_trace = NULL, running_since = NULL WHERE id = :s AND running_trace = :t")
+          .bind("s", swarmId).bind("t", trace).execute();
+    });
+  }
+
+  /**
+   * Frees swarms whose dispatch died with its server, marking their runs failed: for the job runner to call at
+   * start-up (with every trace it does not run) or for an administrator. Returns how many were freed.
+   */
+  public int abandon(String trace, String why) {
+    return jdbi.inTransaction(h -> {
+      h.createUpdate("UPDATE swarm_runs SET state = 'failed', message = :m, end_time = :n WHERE trace_id = :t AND state = 'running'")
+          .bind("m", why).bind("n", OffsetDateTime.now()).bind("t", trace).execute();
+      return h.createUpdate("UPDATE swarms SET running_trace = NULL, running_since = NULL WHERE running_trace = :t")
+          .bind("t", trace).execute();
+    });
+  }
+}

@@ -1,0 +1,136 @@
+package vr.server.swarm;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import vr.common.model.UptestResult;
+import vr.common.yaml.Yaml;
+import vr.server.api.rest.YamlValues;
+import vr.server.records.ReleaseService;
+
+/** The swarm flow's SQL: its swarm and release, port locks, test runs. Each call is one short transaction. */
+public final class SwarmStore {
+  private final Jdbi jdbi;
+
+  public SwarmStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /**
+   * Hashes the swarm's release when its build is usable (reference 7.7 step 3, the original's #101) and reads
+   * everything the dispatch needs. A swarm without a release, or whose build is not usable, fails.
+   */
+  public SwarmRecord load(long swarmId) {
+    return jdbi.inTransaction(h -> {
+      Map<String, Object> s = h.createQuery("SELECT s.*, a.name AS app_name, a.repo_url, a.repo_type, q.name AS squad_name "
+              + "FROM swarms s JOIN apps a ON a.id = s.app_id JOIN squads q ON q.id = s.squad_id WHERE s.id = :id")
+          .bind("id", swarmId).mapToMap().findFirst()
+          .orElseThrow(() -> new SwarmFailedException("no swarm " + swarmId));
+      Object releaseId = s.get("release_id");
+      if (releaseId == null) {
+        throw new SwarmFailedException("swarm " + swarmId + " has no release: set its version first");
+      }
+      long rid = ((Number) releaseId).longValue();
+      ReleaseService.hashIfBuilt(h, rid);
+      Map<String, Object> r = h.createQuery("SELECT * FROM releases WHERE id = :r").bind("r", rid).mapToMap().one();
+      Map<String, Object> b = h.createQuery("SELECT * FROM builds WHERE id = :b").bind("b", r.get("build_id")).mapToMap().one();
+      if (!"success".equals(b.get("status")) || b.get("file") == null || r.get("hash") == null) {
+        throw new SwarmFailedException("release " + rid + " of swarm " + swarmId + " has not been hashed: its build "
+            + b.get("id") + " is " + b.get("status") + (b.get("file") == null ? " and has no file" : ""));
+      }
+      SwarmRecord.Image image = null;
+      if (b.get("os_image_id") != null) {
+        Map<String, Object> i = h.createQuery("SELECT * FROM os_images WHERE id = :i").bind("i", b.get("os_image_id"))
+            .mapToMap().one();
+        if (i.get("file") == null) {
+          throw new SwarmFailedException("image " + i.get("name") + " of build " + b.get("id") + " has no file");
+        }
+        image = new SwarmRecord.Image((String) i.get("name"), (String) i.get("file"), (String) i.get("file_md5"));
+      }
+      SwarmRecord.Release release = new SwarmRecord.Release(rid, (String) r.get("hash"),
+          YamlValues.loadMap(r.get("config_yaml")), YamlValues.loadMap(r.get("env_yaml")),
+          YamlValues.loadList(r.get("volumes")), (String) r.get("run_as"), (String) r.get("mem_limit"),
+          (String) r.get("memsw_limit"), (String) b.get("tag"), (String) b.get("file"), (String) b.get("file_md5"),
+          (String) b.get("buildpack_url"), (String) b.get("buildpack_version"), image);
+      List<SwarmRecord.SquadHost> hosts = h.createQuery("SELECT id, name, active FROM hosts WHERE squad_id = :q ORDER BY name")
+          .bind("q", s.get("squad_id"))
+          .map((rs, ctx) -> new SwarmRecord.SquadHost(rs.getLong("id"), rs.getString("name"), rs.getBoolean("active")))
+          .list();
+      return new SwarmRecord(swarmId, (String) s.get("app_name"), (String) s.get("repo_url"), (String) s.get("repo_type"),
+          (String) s.get("config_name"), (String) s.get("proc_name"), (String) s.get("squad_name"),
+          ((Number) s.get("size")).intValue(), (String) s.get("pool"), (String) s.get("balancer"), release, hosts);
+    });
+  }
+
+  /** The ports locked on a host. */
+  public Set<Integer> lockedPorts(long hostId) {
+    return jdbi.withHandle(h -> new TreeSet<>(h.createQuery("SELECT port FROM port_locks WHERE host_id = :h")
+        .bind("h", hostId).mapTo(Integer.class).list()));
+  }
+
+  /** Locks a port; false when another deploy holds it (the unique key is the guard between server processes). */
+  public boolean lockPort(long hostId, int port) {
+    try {
+      jdbi.useHandle(h -> h.createUpdate("INSERT INTO port_locks (host_id, port, created_time) VALUES (:h, :p, :t)")
+          .bind("h", hostId).bind("p", port).bind("t", OffsetDateTime.now()).execute());
+      return true;
+    } catch (UnableToExecuteStatementException e) {
+      if (e.getCause() instanceof SQLException q && q.getSQLState() != null && q.getSQLState().startsWith("23")) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  public void unlockPort(long hostId, int port) {
+    jdbi.useHandle(h -> h.createUpdate("DELETE FROM port_locks WHERE host_id = :h AND port = :p")
+        .bind("h", hostId).bind("p", port).execute());
+  }
+
+  /** A proc's uptests, as a test result row. */
+  public record Tested(String host, String proc, List<UptestResult> results) {
+    public boolean passed() {
+      return results.stream().allMatch(UptestResult::passed);
+    }
+  }
+
+  /** Stores a finished test run with one result per proc (reference 7.9's TestResult); returns its id. */
+  public long saveTestRun(OffsetDateTime start, List<Tested> tested) {
+    return jdbi.inTransaction(h -> {
+      long run = h.createUpdate("INSERT INTO test_runs (start_time, end_time) VALUES (:s, :e)")
+          .bind("s", start).bind("e", OffsetDateTime.now()).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+      for (Tested t : tested) {
+        h.createUpdate("INSERT INTO test_results (run_id, tested_at, hostname, procname, passed, testcount, results) "
+                + "VALUES (:r, :t, :h, :p, :ok, :n, :y)")
+            .bind("r", run).bind("t", OffsetDateTime.now()).bind("h", t.host()).bind("p", t.proc())
+            .bind("ok", t.passed()).bind("n", t.results().size()).bind("y", resultsYaml(t.results())).execute();
+      }
+      return run;
+    });
+  }
+
+  /** The results as the original stored them: a YAML list of {Name, Output, Passed}. */
+  static String resultsYaml(List<UptestResult> results) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (UptestResult r : results) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("Name", r.name());
+      m.put("Output", r.output());
+      m.put("Passed", r.passed());
+      out.add(m);
+    }
+    return Yaml.dumpValue(out);
+  }
+
+}
