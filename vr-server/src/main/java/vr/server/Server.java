@@ -43,6 +43,13 @@ import vr.server.records.Validation;
 import vr.server.store.Database;
 import vr.server.store.ServerSecrets;
 import vr.server.swarm.BuildStep;
+import vr.server.swarm.FlowSettings;
+import vr.server.swarm.SwarmFlow;
+import vr.server.swarm.SwarmOutcome;
+import vr.server.swarm.SwarmStore;
+import vr.server.domain.Ports;
+import java.security.SecureRandom;
+import vr.common.balancer.Balancers;
 
 /**
  * A running server: opens the database (migrating it), Redis (or starts without it), the SSH client and the
@@ -135,7 +142,39 @@ public final class Server implements AutoCloseable {
     String publicUrl = settings.publicUrl() != null ? settings.publicUrl() : "http://" + settings.bind() + ":" + app.port();
     BuildStep builds = new BuildStep(db.jdbi(), access.ssh(), store, urls, events::publish,
         BuildStep.Settings.of(settings.buildHost(), Duration.ofSeconds(settings.buildTimeoutSeconds()), publicUrl));
-    jobs.register("build", builds.handler()).start();
+    Balancers balancers = Balancers.from(Map.of("BALANCERS", settings.balancers()), java.nio.file.Path.of("settings"), access.ssh());
+    balancers.warnings().forEach(say);
+    SwarmFlow flow = new SwarmFlow(new SwarmStore(db.jdbi()), access, hostProcs, balancers::get, urls, events::send,
+        FlowSettings.of(publicUrl).withPorts(new Ports(settings.portRangeStart(), settings.portRangeEnd(), new SecureRandom())));
+    closeables.add(flow);
+    closeables.remove(jobs);
+    closeables.add(jobs); // closed first: running jobs finish before the flow and SSH under them close
+    jobs.register("build", builds.handler());
+    jobs.register("swarm", job -> swarm(db, builds, flow, job));
+    jobs.start();
+  }
+
+  /**
+   * A dispatched swarm: its build first (built, or awaited when another job builds it; a failed build fails the
+   * swarm), then the flow (release, deploy, uptest, route, retire).
+   */
+  private static String swarm(Database db, BuildStep builds, SwarmFlow flow, vr.server.jobs.Job job) {
+    long swarmId = job.targetId();
+    Long buildId = db.jdbi().withHandle(h -> h.createQuery(
+            "SELECT r.build_id FROM swarms s JOIN releases r ON r.id = s.release_id WHERE s.id = :s")
+        .bind("s", swarmId).mapTo(Long.class).findFirst().orElse(null));
+    if (buildId == null) {
+      throw new VrException("swarm " + swarmId + " has no release; set its version");
+    }
+    BuildStep.Outcome built = builds.awaitOrBuild(buildId, job.id(), job.traceId());
+    if (!built.success()) {
+      throw new VrException("build " + buildId + " failed: " + built.message());
+    }
+    SwarmOutcome out = flow.run(swarmId, job.traceId());
+    if (!out.ok()) {
+      throw new VrException(out.message());
+    }
+    return out.message();
   }
 
   private static Object ping(Database db) {

@@ -185,16 +185,21 @@ public final class Lab implements BeforeAllCallback, AfterAllCallback, AutoClose
   /**
    * vrun and proc_publisher as scripts/build lays them out (its launcher, the modules' self-contained jars from
    * their target folders), without CDS: what a lab needs during {@code mvn verify}, before dist/ exists. The test's
-   * module must depend on vr-runner and vr-agent so that their jars are built first.
+   * module must depend on the tools' modules (vr-runner, vr-agent, ...) so that their jars are built first.
    */
   public static Path toolsFromTargets(Path dist) throws IOException {
+    return toolsFromTargets(dist, Set.of("vrun", "proc_publisher"));
+  }
+
+  /** The named tools ({@code vrun}, {@code vbuild}, ...) laid out the same way; see {@link #toolsFromTargets(Path)}. */
+  public static Path toolsFromTargets(Path dist, Set<String> names) throws IOException {
     Path top = script().getParent().getParent();
     Files.createDirectories(dist.resolve("bin"));
     Files.createDirectories(dist.resolve("lib"));
     String launcher = Files.readString(top.resolve("scripts/lib/launcher.sh"));
     for (String line : Files.readAllLines(top.resolve("scripts/lib/tools.sh"))) {
       String[] f = line.replace("TOOLS=\"", "").replace("\"", "").split(":", 3);
-      if (f.length < 3 || !Set.of("vrun", "proc_publisher").contains(f[0])) {
+      if (f.length < 3 || !names.contains(f[0])) {
         continue;
       }
       String module = f[1];

@@ -45,7 +45,7 @@ import vr.server.store.Database;
 
 /**
  * The build step end to end on a real build host: this machine reached over SSH (a real sshd on loopback), the
- * checkout's vbuild (dist/bin, {@code scripts/build --fast}) building in LXC on the busybox stack, whose image it
+ * checkout's vbuild (vr-builder's jar, laid out as scripts/build does) building in LXC on the busybox stack, whose image it
  * fetches from the server's file routes by a signed URL. Jobs go through a real {@link JobRunner} on H2.
  */
 class BuildStepIT {
@@ -76,10 +76,7 @@ class BuildStepIT {
     Prereqs.command("lxc-execute", "lxc");
     Prereqs.command("git", "git");
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path bin = Lab.script().getParent().getParent().resolve("dist/bin/vbuild");
-    if (!Files.isExecutable(bin)) {
-      throw new AssertionError(bin + " is missing: run scripts/build --fast first");
-    }
+    Path bin = Lab.toolsFromTargets(tmp.resolve("dist"), java.util.Set.of("vbuild")).resolve("vbuild");
     vbuild = "RAPTOR_HOME=" + tmp.resolve("raptor") + " VR_ROOT=" + Files.createDirectories(tmp.resolve("vr")) + " "
         + bin + " --config " + tmp.resolve("no-vbuild.yaml");
     sshd = SshDaemon.start(tmp.resolve("sshd"));

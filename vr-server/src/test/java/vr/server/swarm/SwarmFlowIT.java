@@ -86,12 +86,8 @@ class SwarmFlowIT {
   static final Map<String, Long> release = new ConcurrentHashMap<>();
   static long swarmId;
 
-  static Path tools() {
-    Path bin = Lab.script().getParent().getParent().resolve("dist/bin");
-    if (!Files.isExecutable(bin.resolve("vrun")) || !Files.isExecutable(bin.resolve("proc_publisher"))) {
-      throw new AssertionError(bin + " has no vrun and proc_publisher: run scripts/build --fast first");
-    }
-    return bin;
+  static Path tools() throws java.io.IOException {
+    return Lab.toolsFromTargets(Files.createTempDirectory("vr-swarmflow-tools").resolve("dist"));
   }
 
   @BeforeAll
@@ -129,7 +125,7 @@ class SwarmFlowIT {
     rig = BalancerRig.start(tmp.resolve("rig"));
     nginx = rig.own(NginxDaemon.start(tmp.resolve("nginx"), "web"));
     String settings = "BALANCERS: {lab: {BACKEND: nginx, " + rig.sshd().balancerSettings() + ", " + nginx.balancerSettings() + "}}";
-    balancer = Balancers.from(Yaml.parse(settings, tmp.resolve("balancers.yaml"))).get("lab");
+    balancer = Balancers.from(Yaml.parse(settings, tmp.resolve("balancers.yaml")), rig.ssh()).get("lab");
 
     flow = new SwarmFlow(new SwarmStore(db.jdbi()), access, hostProcs, name -> {
       assertThat(name).isEqualTo("lab");
