@@ -283,18 +283,27 @@ public final class EventStreams implements Closeable {
     }
   }
 
-  /** Ends every stream and the subscription. */
+  /**
+   * Ends every stream and the subscription, and waits (a little) for the streams to be closed: call it before the
+   * HTTP server stops, so that no stream completes its response on a stopped server.
+   */
   @Override
   public void close() {
     closed = true;
     subscriber.interrupt();
     dropConnection();
+    List<StreamClient> all = new java.util.ArrayList<>();
     synchronized (eventsLock) {
-      events.forEach(StreamClient::end);
+      all.addAll(events);
     }
-    procs.forEach(StreamClient::end);
+    all.addAll(procs);
+    all.forEach(StreamClient::end);
+    long end = System.nanoTime() + 2_000_000_000L;
     try {
-      subscriber.join(2000);
+      for (StreamClient c : all) {
+        c.awaitEnd((end - System.nanoTime()) / 1_000_000);
+      }
+      subscriber.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -87,6 +87,11 @@ final class StreamClient {
     writer.interrupt();
   }
 
+  /** Waits for the writer to finish closing the stream. */
+  void awaitEnd(long millis) throws InterruptedException {
+    writer.join(Math.max(1, millis));
+  }
+
   private void writeLoop() {
     List<String> batch = new ArrayList<>();
     try {

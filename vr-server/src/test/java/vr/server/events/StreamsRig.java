@@ -19,7 +19,7 @@ final class StreamsRig implements AutoCloseable {
   final EventSender sender;
   final EventStreams streams;
   final Javalin app;
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   StreamsRig(Path dir, boolean redisDown, EventStreams.Options options) {
     redis = RedisDaemon.start(dir.resolve("redis"));
