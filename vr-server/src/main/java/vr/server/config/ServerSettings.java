@@ -163,8 +163,4 @@ public record ServerSettings(
     }
     throw y.error(key, "must be true or false");
   }
-
-  static InputException bad(Path file, String what) {
-    return InputException.at(file, 0, what);
-  }
 }

@@ -1,7 +1,6 @@
 package vr.server.records;
 
 import java.time.OffsetDateTime;
-import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import vr.server.api.Audit;
 import vr.server.api.Principal;
@@ -31,9 +30,5 @@ public final class DbAudit implements Audit {
             + "VALUES (:a, :t, :u, :m)")
         .bind("a", action).bind("t", OffsetDateTime.now()).bind("u", user).bind("m", action + " " + object).execute());
     publisher.publish(user, action, object, detail, failed);
-  }
-
-  public static Consumer<String> none() {
-    return s -> {};
   }
 }

@@ -407,9 +407,4 @@ public final class Resources {
   private static Object asLong(Object v) {
     return v == null ? null : ((Number) v).longValue();
   }
-
-  /** The yaml text of a mapping field as a map, for hooks. */
-  static Map<String, Object> map(Object stored) {
-    return YamlValues.loadMap(stored);
-  }
 }
