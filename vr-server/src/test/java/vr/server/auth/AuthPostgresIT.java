@@ -29,7 +29,7 @@ class AuthPostgresIT extends AuthItBase {
 
   @Override
   List<String> databaseOptions() {
-    return List.of("--database-url", pg.jdbcUrl() + "?user=vr");
+    return List.of("--database-url", pg.jdbcUrl());
   }
 
   @Override

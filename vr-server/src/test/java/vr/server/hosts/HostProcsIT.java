@@ -202,15 +202,23 @@ class HostProcsIT {
     assertThat(cached.json().get("reason").isNull()).isTrue();
     assertThat(names(cached.json().get("objects"))).contains("proc_publisher", ticker.format());
 
-    Reply live = call("GET", procsPath(h) + "?cache=no", null);
-    assertThat(live.json().get("source").asText()).isEqualTo("live");
-    assertThat(live.json().get("state").asText()).isEqualTo("up");
+    // supervisord holds a new program in STARTING for its startsecs (1 s): ask live until it has passed
+    Reply live = null;
     JsonNode mine = null;
-    for (JsonNode o : live.json().get("objects")) {
-      if (o.get("name").asText().equals(ticker.format())) {
-        mine = o;
+    for (int i = 0; i < 50 && (mine == null || !mine.get("statename").asText().equals("RUNNING")); i++) {
+      if (i > 0) {
+        Thread.sleep(200);
+      }
+      live = call("GET", procsPath(h) + "?cache=no", null);
+      mine = null;
+      for (JsonNode o : live.json().get("objects")) {
+        if (o.get("name").asText().equals(ticker.format())) {
+          mine = o;
+        }
       }
     }
+    assertThat(live.json().get("source").asText()).isEqualTo("live");
+    assertThat(live.json().get("state").asText()).isEqualTo("up");
     assertThat(mine).isNotNull();
     Set<String> keys = new TreeSet<>();
     mine.fieldNames().forEachRemaining(keys::add);
