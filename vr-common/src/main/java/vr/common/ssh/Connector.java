@@ -78,6 +78,11 @@ final class Connector {
 
   private HostUnreachableException classify(HostAddress a, ClientSession s, Throwable e) {
     HostKeyCheck.Refusal r = s == null ? null : s.getAttribute(HostKeyCheck.REFUSAL);
+    HostKeyCheck.Refusal byAddress = keys.takeRefusal(a.host(), a.port());
+    if (r == null && byAddress != null && !(rootCause(e) instanceof java.net.ConnectException)) {
+      // the connect failed before the session that holds the refusal reached us (seen under load)
+      r = byAddress;
+    }
     if (r != null && r.changed()) {
       return unreachable(a, Reason.CHANGED_HOST_KEY, "host key changed: it is now " + r.keyType() + " " + r.fingerprint()
           + ", " + keys.file() + " has " + r.expectedFingerprint() + "; refused (a rebuilt host or an attack: check, then fix known_hosts)", e);
@@ -102,6 +107,14 @@ final class Connector {
       return unreachable(a, Reason.AUTH_FAILED, "login as " + a.user() + " failed: no key was accepted", e);
     }
     return unreachable(a, Reason.OTHER, m.replace('\n', ' '), e);
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable c = e;
+    while (c != null && c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
   }
 
   private static HostUnreachableException unreachable(HostAddress a, Reason r, String what, Throwable cause) {

@@ -22,6 +22,11 @@ final class HostKeyCheck extends KnownHostsServerKeyVerifier {
   record Refusal(boolean changed, String fingerprint, String keyType, String expectedFingerprint) {}
 
   private final Path file;
+  /**
+   * The last refusal by remote address, for a connect whose future fails before it hands out its session (seen
+   * under load): the session, and its attribute, never reach the caller then.
+   */
+  private final java.util.Map<String, Refusal> lastByAddress = new java.util.concurrent.ConcurrentHashMap<>();
 
   HostKeyCheck(Path file) {
     super(RejectAllServerKeyVerifier.INSTANCE, file);
@@ -32,16 +37,31 @@ final class HostKeyCheck extends KnownHostsServerKeyVerifier {
     return file;
   }
 
+  /** Takes (and forgets) the last refusal of {@code host:port}, if any. */
+  Refusal takeRefusal(String host, int port) {
+    return lastByAddress.remove(host + ":" + port);
+  }
+
+  private void refuse(ClientSession session, SocketAddress remote, Refusal r) {
+    session.setAttribute(REFUSAL, r);
+    if (remote instanceof java.net.InetSocketAddress i) {
+      lastByAddress.put(i.getHostString() + ":" + i.getPort(), r);
+      if (i.getAddress() != null) {
+        lastByAddress.put(i.getAddress().getHostAddress() + ":" + i.getPort(), r);
+      }
+    }
+  }
+
   @Override
   protected boolean acceptUnknownHostKey(ClientSession session, SocketAddress remote, PublicKey key) {
-    session.setAttribute(REFUSAL, new Refusal(false, KeyUtils.getFingerPrint(key), KeyUtils.getKeyType(key), null));
+    refuse(session, remote, new Refusal(false, KeyUtils.getFingerPrint(key), KeyUtils.getKeyType(key), null));
     return false;
   }
 
   @Override
   public boolean acceptModifiedServerKey(ClientSession session, SocketAddress remote, KnownHostEntry entry, PublicKey expected,
       PublicKey actual) {
-    session.setAttribute(REFUSAL,
+    refuse(session, remote,
         new Refusal(true, KeyUtils.getFingerPrint(actual), KeyUtils.getKeyType(actual), KeyUtils.getFingerPrint(expected)));
     return false; // a changed host key is a rebuilt host or an attack: a human decides
   }

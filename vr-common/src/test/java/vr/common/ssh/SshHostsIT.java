@@ -191,7 +191,7 @@ class SshHostsIT {
     Files.writeString(kh, "[127.0.0.1]:" + a.port() + " " + Files.readString(tmp.resolve("b/host_key.pub")));
     try (SshHosts h = SshHosts.start(SshSettings.of(kh, List.of(a.clientKey())))) {
       assertThatThrownBy(() -> h.exec(host(a), "true", ExecOptions.defaults()))
-          .isInstanceOfSatisfying(HostUnreachableException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CHANGED_HOST_KEY))
+          .isInstanceOfSatisfying(HostUnreachableException.class, e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(Reason.CHANGED_HOST_KEY))
           .hasMessageStartingWith(host(a) + ": ssh: host key changed: it is now ssh-ed25519 " + fingerprint(tmp.resolve("a/host_key.pub"))
               + ", " + kh + " has " + fingerprint(tmp.resolve("b/host_key.pub")) + "; refused");
     }
