@@ -60,6 +60,7 @@ import vr.common.testing.Stacks;
 class LabIT {
   @TempDir static Path tmp;
 
+  static final java.time.Instant STARTED = java.time.Instant.now();
   @RegisterExtension static final Lab lab = Lab.of(2, () -> tools(tmp.resolve("dist")));
 
   private static SshHosts ssh;
@@ -231,7 +232,10 @@ class LabIT {
     }
     Files.readAllLines(Path.of("/etc/hosts")).stream().filter(l -> l.contains(name)).forEach(l -> left.add("/etc/hosts " + l));
     try (Stream<Path> s = Files.list(Path.of("/run/lock"))) {
-      s.filter(p -> p.getFileName().toString().contains("lab")).forEach(p -> left.add("lock file " + p));
+      // made since this class started (an older scripts/lab left /run/lock/vr-lab.lock behind)
+      s.filter(p -> p.getFileName().toString().contains("lab"))
+          .filter(p -> p.toFile().lastModified() >= STARTED.toEpochMilli() - 1000)
+          .forEach(p -> left.add("lock file " + p));
     }
     Files.readAllLines(Path.of("/proc/mounts")).stream().filter(l -> l.contains(state.toString())).forEach(l -> left.add("mount " + l));
     for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
