@@ -3,7 +3,7 @@ package vr.agent;
 /**
  * The {@code [eventlistener:proc_publisher]} section the suite writes and documents, in one place: {@code --help}
  * prints it, the tests configure supervisord with it, and {@code ListenerSectionTest} holds docs/supervisor.md
- * and scripts/quickstart to the same events and buffer size.
+ * and scripts/quickstart-hosts to the same events and buffer size.
  */
 public final class ListenerSection {
   public static final String NAME = "proc_publisher";

@@ -30,7 +30,7 @@ class ListenerSectionTest {
   @Test
   void docsQuickstartAndTheLabWriteTheSameSection() throws IOException {
     assertThat(repoFile("docs/supervisor.md").lines().map(String::strip)).containsSubsequence(FIXED);
-    assertThat(repoFile("scripts/quickstart").lines().map(String::strip)).containsSubsequence(FIXED);
+    assertThat(repoFile("scripts/quickstart-hosts").lines().map(String::strip)).containsSubsequence(FIXED);
     assertThat(repoFile("scripts/lab").lines().map(String::strip)).containsSubsequence(FIXED);
   }
 }

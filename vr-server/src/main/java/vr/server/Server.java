@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vr.common.VrException;
+import vr.common.hosts.RemoteProcs;
 import vr.common.ssh.SshSettings;
 import vr.server.api.Audit;
 import vr.server.api.Router;
@@ -108,7 +109,7 @@ public final class Server implements AutoCloseable {
     }
     HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), keys)
             .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(5)),
-        name -> HostAccess.HostSetup.packaged(name, settings.sshSudo()), Duration.ofSeconds(10));
+        name -> hostSetup(name, settings), Duration.ofSeconds(10));
     closeables.add(access);
     HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), Duration.ofSeconds(5), Clock.systemUTC());
     closeables.add(hostProcs);
@@ -141,7 +142,8 @@ public final class Server implements AutoCloseable {
     LOG.info("serving on {}:{}", settings.bind(), app.port());
     String publicUrl = settings.publicUrl() != null ? settings.publicUrl() : "http://" + settings.bind() + ":" + app.port();
     BuildStep builds = new BuildStep(db.jdbi(), access.ssh(), store, urls, events::publish,
-        BuildStep.Settings.of(settings.buildHost(), Duration.ofSeconds(settings.buildTimeoutSeconds()), publicUrl));
+        BuildStep.Settings.of(settings.buildHost(), Duration.ofSeconds(settings.buildTimeoutSeconds()), publicUrl)
+            .withVbuild(settings.hostTools().vbuild()));
     Balancers balancers = Balancers.from(Map.of("BALANCERS", settings.balancers()), java.nio.file.Path.of("settings"), access.ssh());
     balancers.warnings().forEach(say);
     SwarmFlow flow = new SwarmFlow(new SwarmStore(db.jdbi()), access, hostProcs, balancers::get, urls, events::send,
@@ -175,6 +177,14 @@ public final class Server implements AutoCloseable {
       throw new VrException(out.message());
     }
     return out.message();
+  }
+
+  /** How the server reaches one host: by its name, with the tools and supervisord where the settings say. */
+  static HostAccess.HostSetup hostSetup(String name, ServerSettings settings) {
+    ServerSettings.HostTools t = settings.hostTools();
+    String socket = t.socket(name);
+    return new HostAccess.HostSetup(name, new HostAccess.Supervisord.Socket(socket),
+        new RemoteProcs.HostLayout("/apps", t.vrun(), socket, t.includeDir(name), settings.sshSudo(), null));
   }
 
   private static Object ping(Database db) {

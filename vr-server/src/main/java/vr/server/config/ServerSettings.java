@@ -20,15 +20,37 @@ public record ServerSettings(
     String redisUrl, Map<String, Object> balancers, int portRangeStart, int portRangeEnd,
     String eventsChannel, String eventsBufferKey, int eventsBufferLength, String procEventsChannel,
     int buildExpirationDays, int buildExpirationCount, int apiLimitPerPage,
-    String sshUser, Path sshKey, Path sshKnownHosts, boolean sshSudo, String supervisorSocket,
-    String siteTitle, String fileStore, String buildHost, String publicUrl, int buildTimeoutSeconds) {
+    String sshUser, Path sshKey, Path sshKnownHosts, boolean sshSudo,
+    String siteTitle, String fileStore, String buildHost, String publicUrl, int buildTimeoutSeconds,
+    HostTools hostTools) {
+
+  /**
+   * Where the suite's pieces are on every app host (and the build host): {@code VRUN}, {@code VBUILD},
+   * {@code SUPERVISOR_SOCKET} and {@code SUPERVISOR_INCLUDE_DIR}. The defaults are where the Debian packages
+   * put them. In the socket and include folder, {@code {host}} stands for the host's name, for hosts that
+   * share one file system (the lab: {@code scripts/lab status --json} names each host's).
+   */
+  public record HostTools(String vrun, String vbuild, String supervisorSocket, String supervisorIncludeDir) {
+    public static final HostTools PACKAGED = new HostTools("/usr/bin/vrun", "vbuild", "/var/run/supervisor.sock",
+        "/etc/supervisor/conf.d");
+
+    /** The socket of one host. */
+    public String socket(String host) {
+      return supervisorSocket.replace("{host}", host);
+    }
+
+    /** The include folder of one host. */
+    public String includeDir(String host) {
+      return supervisorIncludeDir.replace("{host}", host);
+    }
+  }
 
   static final Set<String> KEYS = Set.of("BIND", "PORT", "DATA_DIR", "DATABASE_URL", "DATABASE_USER",
       "DATABASE_PASSWORD_FILE", "REDIS_URL", "EVENTS_PUBSUB_URL", "BALANCERS", "PORT_RANGE_START", "PORT_RANGE_END",
       "EVENTS_PUBSUB_CHANNEL", "EVENTS_BUFFER_KEY", "EVENTS_BUFFER_LENGTH", "PROC_EVENTS_CHANNEL",
       "BUILD_EXPIRATION_DAYS", "BUILD_EXPIRATION_COUNT", "API_LIMIT_PER_PAGE", "DEPLOY_USER", "SSH_KEY",
       "SSH_KNOWN_HOSTS", "SSH_SUDO", "SUPERVISOR_SOCKET", "SITE_TITLE", "FILE_STORE",
-      "BUILD_HOST", "PUBLIC_URL", "BUILD_TIMEOUT");
+      "BUILD_HOST", "PUBLIC_URL", "BUILD_TIMEOUT", "VRUN", "VBUILD", "SUPERVISOR_INCLUDE_DIR");
 
   /** {@code $VR_DATA_DIR}, else /var/lib/vr-server for root, else ~/.vr-server. */
   public static Path defaultDataDir(Map<String, String> env) {
@@ -84,8 +106,9 @@ public record ServerSettings(
         integer(y, "API_LIMIT_PER_PAGE", 100),
         str(y, "DEPLOY_USER", "root"), Path.of(str(y, "SSH_KEY", home + "/.ssh/id_ed25519")),
         Path.of(str(y, "SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts")), bool(y, "SSH_SUDO", false),
-        str(y, "SUPERVISOR_SOCKET", "/var/run/supervisor.sock"), str(y, "SITE_TITLE", "Velociraptor"),
-        fileStore(y), str(y, "BUILD_HOST", "localhost"), str(y, "PUBLIC_URL", null), positive(y, "BUILD_TIMEOUT", 1800));
+        str(y, "SITE_TITLE", "Velociraptor"),
+        fileStore(y), str(y, "BUILD_HOST", "localhost"), str(y, "PUBLIC_URL", null), positive(y, "BUILD_TIMEOUT", 1800),
+        hostTools(y));
   }
 
   public ServerSettings withListen(String newBind, Integer newPort, Path newDataDir) {
@@ -93,21 +116,21 @@ public record ServerSettings(
         newDataDir == null ? dataDir : newDataDir, databaseUrl, databaseUser, databasePassword, redisUrl, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds);
+        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools);
   }
 
   public ServerSettings withDatabase(String url) {
     return new ServerSettings(bind, port, dataDir, url, databaseUser, databasePassword, redisUrl, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds);
+        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools);
   }
 
   public ServerSettings withRedis(String url) {
     return new ServerSettings(bind, port, dataDir, databaseUrl, databaseUser, databasePassword, url, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds);
+        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools);
   }
 
   /**
@@ -133,6 +156,26 @@ public record ServerSettings(
       throw y.error("FILE_STORE", "must be dir or database (got '" + v + "')");
     }
     return v;
+  }
+
+  private static HostTools hostTools(YamlMap y) {
+    HostTools d = HostTools.PACKAGED;
+    String vrun = str(y, "VRUN", d.vrun());
+    if (!vrun.startsWith("/") || vrun.matches(".*\\s.*")) {
+      throw y.error("VRUN", "must be an absolute path with no spaces (got '" + vrun + "')");
+    }
+    String vbuild = str(y, "VBUILD", d.vbuild());
+    if (vbuild.isBlank() || vbuild.contains("\n")) {
+      throw y.error("VBUILD", "must be one line: the command that runs vbuild on the build host");
+    }
+    String socket = str(y, "SUPERVISOR_SOCKET", d.supervisorSocket());
+    String include = str(y, "SUPERVISOR_INCLUDE_DIR", d.supervisorIncludeDir());
+    for (String[] kv : new String[][] {{"SUPERVISOR_SOCKET", socket}, {"SUPERVISOR_INCLUDE_DIR", include}}) {
+      if (!kv[1].startsWith("/")) {
+        throw y.error(kv[0], "must be an absolute path (got '" + kv[1] + "')");
+      }
+    }
+    return new HostTools(vrun, vbuild, socket, include);
   }
 
   private static String str(YamlMap y, String key, String dflt) {

@@ -58,17 +58,6 @@ public final class HostAccess implements AutoCloseable {
       Objects.requireNonNull(supervisord, "supervisord");
       Objects.requireNonNull(layout, "layout");
     }
-
-    /**
-     * A host set up by the suite's packages: {@code /apps}, {@code /usr/bin/vrun}, supervisord's socket
-     * {@code /var/run/supervisor.sock} and include folder {@code /etc/supervisor/conf.d}; {@code sudo} when
-     * the login user is not root.
-     */
-    public static HostSetup packaged(String name, boolean sudo) {
-      String socket = "/var/run/supervisor.sock";
-      return new HostSetup(name, new Supervisord.Socket(socket),
-          new RemoteProcs.HostLayout("/apps", "/usr/bin/vrun", socket, "/etc/supervisor/conf.d", sudo, null));
-    }
   }
 
   private final SshHosts ssh;
