@@ -130,7 +130,8 @@ class LabIT {
     Path image = Stacks.busyboxImage(tmp.resolve("busybox.tar.gz"));
     Path src = Files.createDirectories(tmp.resolve("build/www"));
     Files.writeString(src.resolve("index.html"), "hello from the lab\n");
-    Files.writeString(tmp.resolve("build/Procfile"), "web: exec busybox httpd -f -p $PORT -h /app/www\n");
+    // slow to listen, as real apps are: the uptests must wait for the port (RemoteProcs.BOOT_TIMEOUT), not fail
+    Files.writeString(tmp.resolve("build/Procfile"), "web: sleep 3 && exec busybox httpd -f -p $PORT -h /app/www\n");
     Path up = Files.createDirectories(tmp.resolve("build/uptests/web")).resolve("01_http");
     Files.writeString(up, "#!/bin/sh\nbusybox wget -q -O- http://$1:$2/ | grep -q 'hello from the lab'\n");
     Files.setPosixFilePermissions(up, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -147,6 +148,10 @@ class LabIT {
       procs(h).deploy(h.ssh(), name, yaml.getBytes(StandardCharsets.UTF_8));
       deployed.put(h.name(), name);
     }
+    for (Lab.Host h : lab.hosts()) {
+      assertThat(procs(h).uptest(h.ssh(), deployed.get(h.name()), Duration.ofSeconds(20)))
+          .containsExactly(new UptestResult("01_http", "", true));
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     for (Lab.Host h : lab.hosts()) {
       String body = null;
@@ -159,8 +164,6 @@ class LabIT {
         }
       }
       assertThat(body).as(h.name() + ":" + PORT).isEqualTo("hello from the lab\n");
-      assertThat(procs(h).uptest(h.ssh(), deployed.get(h.name()), Duration.ofSeconds(20)))
-          .containsExactly(new UptestResult("01_http", "", true));
     }
     // each proc listens in its host only: nothing on this port in the root namespace
     try (Socket s = new Socket()) {

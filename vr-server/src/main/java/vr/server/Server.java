@@ -108,7 +108,7 @@ public final class Server implements AutoCloseable {
       say.accept("no SSH key at " + settings.sshKey() + " (SSH_KEY): hosts answer 'down' until there is one");
     }
     HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), keys)
-            .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(5)),
+            .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(15)),
         name -> hostSetup(name, settings), Duration.ofSeconds(10));
     closeables.add(access);
     HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), Duration.ofSeconds(5), Clock.systemUTC());
@@ -152,7 +152,7 @@ public final class Server implements AutoCloseable {
     closeables.remove(jobs);
     closeables.add(jobs); // closed first: running jobs finish before the flow and SSH under them close
     jobs.register("build", builds.handler());
-    jobs.register("swarm", job -> swarm(db, builds, flow, job));
+    jobs.register("swarm", job -> swarm(db, builds, flow, events, job));
     jobs.start();
   }
 
@@ -160,7 +160,7 @@ public final class Server implements AutoCloseable {
    * A dispatched swarm: its build first (built, or awaited when another job builds it; a failed build fails the
    * swarm), then the flow (release, deploy, uptest, route, retire).
    */
-  private static String swarm(Database db, BuildStep builds, SwarmFlow flow, vr.server.jobs.Job job) {
+  private static String swarm(Database db, BuildStep builds, SwarmFlow flow, EventSender events, vr.server.jobs.Job job) {
     long swarmId = job.targetId();
     Long buildId = db.jdbi().withHandle(h -> h.createQuery(
             "SELECT r.build_id FROM swarms s JOIN releases r ON r.id = s.release_id WHERE s.id = :s")
@@ -170,7 +170,13 @@ public final class Server implements AutoCloseable {
     }
     BuildStep.Outcome built = builds.awaitOrBuild(buildId, job.id(), job.traceId());
     if (!built.success()) {
-      throw new VrException("build " + buildId + " failed: " + built.message());
+      // the flow never started: the swarm's own end, for whoever follows the dispatch (vr.cli swarm --wait)
+      String message = "build: build " + buildId + " failed: " + built.message();
+      String name = db.jdbi().withHandle(h -> h.createQuery("SELECT a.name || '-' || b.tag || '-' || s.config_name || '-' || s.proc_name "
+              + "FROM swarms s JOIN apps a ON a.id = s.app_id JOIN releases r ON r.id = s.release_id JOIN builds b ON b.id = r.build_id "
+              + "WHERE s.id = :s").bind("s", swarmId).mapTo(String.class).findFirst().orElse("swarm " + swarmId));
+      events.publish(message, List.of("failed"), "Swarm " + name + " aborted", Map.of("swarm_id", job.traceId()));
+      throw new VrException(message);
     }
     SwarmOutcome out = flow.run(swarmId, job.traceId());
     if (!out.ok()) {

@@ -98,12 +98,28 @@ public final class RemoteProcs {
     }
   }
 
-  /** Runs the proc's uptests on {@code host}; a failure to run them is one failing entry, as the original's. */
+  /**
+   * How long {@link #uptest} waits for a proc with a port to listen on it before its uptests run, as Heroku
+   * waits for a web dyno to bind {@code $PORT}: supervisord says RUNNING once the proc's container has started,
+   * which is before the app in it listens, and an uptest run then would fail for nothing.
+   */
+  public static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Runs the proc's uptests on {@code host}, once it listens on its port (at most {@link #BOOT_TIMEOUT}; then
+   * the uptests run anyway and say what they find); a failure to run them is one failing entry, as the
+   * original's.
+   */
   public List<UptestResult> uptest(String host, ProcName name, Duration timeout) {
     String yaml = layout.procDir(name) + "/proc.yaml";
     String cmd = Shell.quote(layout.vrun()) + " uptest --timeout " + timeout.toSeconds() + " " + Shell.quote(yaml);
+    if (name.port() > 0) {
+      long ticks = BOOT_TIMEOUT.toMillis() / 100;
+      cmd = "if command -v ss >/dev/null; then i=0; while [ $i -lt " + ticks + " ] && ! ss -Hltn 'sport = :" + name.port()
+          + "' | grep -q .; do sleep 0.1; i=$((i + 1)); done; fi; " + cmd;
+    }
     CommandResult r = ssh.exec(host, cmd, ExecOptions.defaults().sudo(layout.sudo())
-        .timeout(timeout.multipliedBy(20).plusMinutes(1)).maxCapturedBytes(8 << 20));
+        .timeout(timeout.multipliedBy(20).plus(BOOT_TIMEOUT).plusMinutes(1)).maxCapturedBytes(8 << 20));
     if (!r.ok()) {
       return UptestResult.failure(r.message());
     }
