@@ -111,7 +111,7 @@ public final class Server implements AutoCloseable {
             .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(15)),
         name -> hostSetup(name, settings), Duration.ofSeconds(10));
     closeables.add(access);
-    HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), Duration.ofSeconds(5), Clock.systemUTC());
+    HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), Duration.ofSeconds(15), Clock.systemUTC());
     closeables.add(hostProcs);
     ProcActions actions = new ProcActions(access, audit, (host, port) -> db.jdbi().useHandle(h -> h.createUpdate(
         "DELETE FROM port_locks WHERE port = :p AND host_id IN (SELECT id FROM hosts WHERE name = :h)")
