@@ -291,6 +291,91 @@ test('apps: create, a bad field shown beside it, edit, delete', async () => {
   assert.equal((await page.request.get(BASE + '/api/v1/apps/web2/')).status(), 404);
 });
 
+test('builds: an upload (a wrong md5 refused beside it), a build started and its log, a release deployed by hand', async () => {
+  await loaded('/builds/');
+  await page.selectOption('#upload-app', 'flow');
+  await page.fill('#upload-tag', 'v9');
+  await page.setInputFiles('#upload-file', {name: 'flow-v9.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from('prebuilt v9')});
+  await page.fill('#upload-md5', '0'.repeat(32));
+  await page.click('#upload-tag >> xpath=ancestor::form//button[@type="submit"]');
+  await shows(page.locator('#err-upload-md5'));
+  assert.match(await page.textContent('#err-upload-md5'), /^md5: /);
+  await page.fill('#upload-md5', '');
+  await page.click('#upload-tag >> xpath=ancestor::form//button[@type="submit"]');
+  await page.waitForFunction(() => /^uploaded: build \d+ \(success\)$/.test(document.querySelector('#build-status').textContent), null, WAIT);
+  await shows(page.locator('#builds tr', {hasText: 'v9'}));
+  // a release by hand: the API's own check of the port, then queued; its job's outcome follows
+  await page.selectOption('#deploy-host', 'localhost');
+  await page.fill('#deploy-proc', 'web');
+  await page.fill('#deploy-config_name', 'prod');
+  await page.fill('#deploy-port', 'eighty');
+  await page.click('#deploy-port >> xpath=ancestor::form//button[@type="submit"]');
+  await shows(page.locator('#err-deploy-port'));
+  assert.match(await page.textContent('#err-deploy-port'), /^port: must be an integer 0-65535/);
+  await page.fill('#deploy-port', '0');
+  await page.click('#deploy-port >> xpath=ancestor::form//button[@type="submit"]');
+  await page.waitForFunction(() => /^deploy (queued \(trace [0-9a-f]+\)|failed: .+|succeeded)/.test(document.querySelector('#deploy-status').textContent), null, WAIT);
+  assert.equal(await page.locator('#err-deploy-port').isVisible(), false);
+  // a build: queued, its events in the log, its job's outcome (here: it fails, no buildpack being defined)
+  await page.selectOption('#build-app', {label: 'flow'});
+  await page.fill('#build-tag', 'v10');
+  await page.click('#build-tag >> xpath=ancestor::form//button[@type="submit"]');
+  await page.waitForFunction(() => /^build \d+ (failed|succeeded): /.test(document.querySelector('#build-status').textContent), null, {timeout: 60000});
+  assert.notEqual((await page.textContent('#build-log')).trim(), '', 'the build log shows its events');
+  await shot('builds');
+});
+
+// Figures for docs/performance.md, printed, never asserted: the home page with 500 procs over 10 hosts (from
+// the hosts' caches, as their proc_publisher writes them) against the same page before (one host, down, no procs), and the time from a proc change published to Redis to its row showing, against a bare redis-cli call.
+test('figures: home page with 500 procs, and a proc change to the page', async () => {
+  const firstPaint = async (rows) => {
+    await page.goto(BASE + '/');
+    // with procs: until they are all painted; without: until the page has loaded everything
+    await page.waitForFunction((n) => (n > 0 || document.querySelector('main[data-loaded=true]'))
+      && document.querySelectorAll('tr.proc').length >= n, rows, {polling: 'raf', ...WAIT});
+    return page.evaluate(() => performance.now());
+  };
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const baseline = [];
+  for (let i = 0; i < 5; i++) baseline.push(await firstPaint(0));
+  await page.request.post(BASE + '/api/v1/squads/', {data: {name: 'perf'}});
+  const updated = new Date().toISOString();
+  for (let h = 0; h < 10; h++) {
+    const host = 'perf' + h;
+    assert.equal((await page.request.post(BASE + '/api/v1/hosts/', {data: {name: host, squad: 'perf'}})).status(), 201);
+    const fields = [];
+    for (let i = 0; i < 50; i++) {
+      const name = 'perfapp-v1-prod-0a1b2c3d-web-' + (5000 + i);
+      fields.push(name, JSON.stringify({name, group: name, description: 'pid 100, uptime 1:00:00', start: 1700000000, stop: 0,
+        now: 1700003600, state: 20, statename: 'RUNNING', spawnerr: '', exitstatus: 0, logfile: '', stdout_logfile: '',
+        stderr_logfile: '', pid: 100 + i}));
+    }
+    redis('HSET', 'host_procs:' + host, ...fields, ':updated', updated);
+  }
+  const full = [];
+  for (let i = 0; i < 5; i++) full.push(await firstPaint(500));
+  assert.equal(await page.locator('article[data-host=perf0] .badge').textContent(), 'up');
+  const latency = [];
+  const bare = [];
+  for (let i = 0; i < 30; i++) {
+    const name = 'perfapp-v1-prod-0a1b2c3d-web-' + (5000 + i);
+    const t0 = performance.now();
+    redis('PING');
+    bare.push(performance.now() - t0);
+    const t1 = performance.now();
+    redis('PUBLISH', 'proc_events', procChange('perf1', name, 'STOPPED'));
+    await page.waitForFunction((sel) => document.querySelector(sel + ' .statename')?.textContent === 'STOPPED',
+      'tr[data-proc="perf1-' + name + '"]', {polling: 'raf', ...WAIT});
+    latency.push(performance.now() - t1);
+  }
+  const f = (x) => x.toFixed(0) + ' ms';
+  console.log('figure: home first paint, one host down and no procs (baseline): median ' + f(median(baseline)) + ' of 5');
+  console.log('figure: home first paint, 500 procs over 10 hosts: median ' + f(median(full)) + ' of 5; ratio '
+    + (median(full) / median(baseline)).toFixed(2));
+  console.log('figure: proc change published -> row changed: median ' + f(median(latency)) + ', max ' + f(Math.max(...latency))
+    + ' of 30; a bare redis-cli call (baseline): median ' + f(median(bare)) + '; ratio ' + (median(latency) / median(bare)).toFixed(2));
+});
+
 test('log out ends the session', async () => {
   await loaded('/');
   await page.click('header .logout button');

@@ -113,15 +113,18 @@
   // --- forms whose errors come from the server, shown next to the field
 
   // fields: [{name, label, type: text|number|textarea|select|multi|checkbox|file, options, help, required}]
-  function form(fields, values, submitLabel, onSubmit) {
+  // prefix: for a page with several forms, so that their ids differ (fields f-NAME and err-NAME without one)
+  function form(fields, values, submitLabel, onSubmit, prefix) {
+    const fid = (name) => (prefix ? prefix + '-' : 'f-') + name;
+    const eid = (name) => 'err-' + (prefix ? prefix + '-' : '') + name;
     const f = el('form', {novalidate: true, class: 'record'});
     const top = el('p', {class: 'error form-error', role: 'alert', hidden: true});
     f.append(top);
     for (const fd of fields) {
-      const id = 'f-' + fd.name;
-      const err = el('p', {class: 'field-error', id: 'err-' + fd.name, role: 'alert', hidden: true});
-      const help = fd.help ? el('small', {id: 'help-' + fd.name, text: fd.help}) : null;
-      const described = ['err-' + fd.name, help ? 'help-' + fd.name : null].filter(Boolean).join(' ');
+      const id = fid(fd.name);
+      const err = el('p', {class: 'field-error', id: eid(fd.name), role: 'alert', hidden: true});
+      const help = fd.help ? el('small', {id: 'help-' + id, text: fd.help}) : null;
+      const described = [eid(fd.name), help ? 'help-' + id : null].filter(Boolean).join(' ');
       let input;
       const v = values ? values[fd.name] : undefined;
       if (fd.type === 'textarea') {
@@ -160,11 +163,11 @@
       if (body.field && !errors[body.field]) errors[body.field] = [body.error];
       let placed = false;
       for (const [name, msgs] of Object.entries(errors)) {
-        const p = f.querySelector('#err-' + CSS.escape(name));
+        const p = f.querySelector('#' + CSS.escape(eid(name)));
         if (!p) continue;
         p.textContent = [].concat(msgs).join(' ');
         p.hidden = false;
-        f.querySelector('#f-' + CSS.escape(name)).setAttribute('aria-invalid', 'true');
+        f.querySelector('#' + CSS.escape(fid(name))).setAttribute('aria-invalid', 'true');
         placed = true;
       }
       if (!placed) {
@@ -208,10 +211,13 @@
 
   async function home() {
     const hosts = new Map(); // name -> {name, squad, state, reason, source, procs: Map(id -> proc)}
-    const [squads, hostRows] = await Promise.all([list('/api/v1/squads/'), list('/api/v1/hosts/')]);
+    // Squads are listed for those without hosts; they render every host again, so the page does not wait for them.
+    let squads = [];
+    const hostRows = await list('/api/v1/hosts/');
+    // The list carries each host's cached procs: painted at once, then each host's own answer says up or down.
     for (const h of hostRows) {
       hosts.set(h.name, {name: h.name, squad: last(h.squad) || '(no squad)', state: 'unknown', reason: 'asking…',
-        source: '', procs: new Map()});
+        source: '', procs: new Map((h.procs || []).map((p) => [p.id, p]))});
     }
     const filters = {app: el('select', {id: 'filter-app'}), host: el('select', {id: 'filter-host'}),
       state: el('select', {id: 'filter-state'}), text: el('input', {id: 'filter-text', type: 'search'})};
@@ -285,6 +291,10 @@
     for (const f of Object.values(filters)) f.addEventListener('input', renderAll);
     refreshFilters();
     renderAll();
+    const squadsLoaded = list('/api/v1/squads/').then((rows) => {
+      squads = rows;
+      renderAll();
+    });
     // Procs arrive while the hosts are asked; a proc change seen before its host answered is kept.
     stream('/api/streams/proc_changes/', (p) => {
       if (!p.host || !p.id) return;
@@ -304,13 +314,22 @@
       try {
         const r = await get('/api/v1/hosts/' + encodeURIComponent(h.name) + '/procs/');
         Object.assign(h, {state: r.state, reason: r.reason, source: r.source});
-        for (const p of r.objects) if (!h.procs.has(p.id)) h.procs.set(p.id, p);
+        if (r.source !== 'stale-cache' || h.procs.size === 0) {
+          // what the host answered replaces what the cache said; changes streamed in meanwhile are kept
+          const streamed = [...h.procs.values()].filter((p) => p.event);
+          h.procs = new Map(r.objects.map((p) => [p.id, p]));
+          for (const p of streamed) {
+            if (p.event === 'PROCESS_GROUP_REMOVED') h.procs.delete(p.id);
+            else h.procs.set(p.id, p);
+          }
+        }
       } catch (e) {
         Object.assign(h, {state: 'unknown', reason: e.message});
       }
       refreshFilters();
       renderHost(h);
     }));
+    await squadsLoaded;
     main.dataset.loaded = 'true';
   }
 
@@ -579,7 +598,7 @@
         refresh();
       });
       refresh();
-    });
+    }, 'build');
     const uploadForm = form([{name: 'app', type: 'select', options: apps.map(([, n]) => [n, n])}, {name: 'tag'},
       {name: 'file', label: 'build (.tar.gz)', type: 'file'}, {name: 'md5', label: 'md5 (optional)', help: 'checked against the upload when given'}],
     {}, 'Upload', async (v) => {
@@ -589,10 +608,23 @@
       const r = await api('POST', '/api/v1/builds/upload/?' + q, v.file, true);
       status.textContent = 'uploaded: build ' + r.body.id + ' (' + r.body.status + ')';
       refresh();
-    });
+    }, 'upload');
+    const [releases, hostNames] = await Promise.all([options('releases', (o) => o.compiled_name + ' (release ' + o.id + ')'),
+      options('hosts', (o) => o.name)]);
+    const deployStatus = el('p', {id: 'deploy-status', role: 'status'});
+    const deployForm = form([{name: 'release', type: 'select', required: true, options: releases},
+      {name: 'host', type: 'select', required: true, options: hostNames.map(([, n]) => [n, n])},
+      {name: 'proc', label: 'proc name'}, {name: 'config_name', label: 'config name'},
+      {name: 'port', type: 'number', help: '0 for a worker without a port'}], {}, 'Deploy', async (v) => {
+      if (!v.release) throw new ApiError(400, {field: 'release', error: 'release: choose one (a build makes one through a swarm)'});
+      const r = (await api('POST', v.release + 'deploy/', {host: v.host, proc: v.proc, config_name: v.config_name, port: v.port})).body;
+      deployStatus.textContent = 'deploy queued (trace ' + r.trace_id + ')';
+      watchJob(r.trace_id, (job) => { deployStatus.textContent = 'deploy ' + job.state + ': ' + (job.message || ''); });
+    }, 'deploy');
     start('Builds', el('section', {'aria-labelledby': 'b-start'}, el('h2', {id: 'b-start', text: 'Start a build'}), startForm),
       status, log,
       el('section', {'aria-labelledby': 'b-up'}, el('h2', {id: 'b-up', text: 'Upload a prebuilt build'}), uploadForm),
+      el('section', {'aria-labelledby': 'b-deploy'}, el('h2', {id: 'b-deploy', text: 'Deploy a release by hand'}), deployForm, deployStatus),
       el('h2', {text: 'Recent builds'}), el('table', {id: 'builds'}, el('thead', {}, el('tr', {},
         ['id', 'app', 'tag', 'status', 'started', 'ended'].map((t) => el('th', {scope: 'col', text: t})))), table));
     await refresh();
