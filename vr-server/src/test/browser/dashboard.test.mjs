@@ -115,6 +115,17 @@ test('a write from another origin with the session cookie is refused', async () 
   assert.equal((await list.json()).meta.total_count, 0);
 });
 
+test('pages carry their content security policy; unknown pages and assets are 404', async () => {
+  const home = await page.request.get(BASE + '/', {headers: {Accept: 'text/html'}});
+  assert.equal(home.status(), 200);
+  assert.match(home.headers()['content-security-policy'], /^default-src 'self'; script-src 'self'; style-src 'self';/);
+  assert.equal((await page.request.get(BASE + '/records/users/', {headers: {Accept: 'text/html'}})).status(), 404);
+  assert.equal((await page.request.get(BASE + '/ui/other.js')).status(), 404);
+  const js = await page.request.get(BASE + '/ui/dashboard.js');
+  assert.equal(js.status(), 200);
+  assert.match(js.headers()['content-type'], /^text\/javascript/);
+});
+
 test('home shows the unreachable host as down with its reason, and a proc change without a reload', async () => {
   await loaded('/');
   const host = page.locator('article[data-host=localhost]');
