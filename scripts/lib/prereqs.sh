@@ -51,6 +51,21 @@ ensure_commands() {
   fi
 }
 
+# The dashboard's browser tests (vr.server.web.DashboardBrowserIT): Debian's chromium driven by playwright-core
+# from the npm registry, pinned by vr-server/src/test/browser/package-lock.json. Only scripts/test needs them.
+BROWSER_TEST_COMMANDS="chromium:chromium node:nodejs npm:npm"
+BROWSER_TEST_PACKAGES="chromium nodejs npm"
+BROWSER_TEST_DIR="vr-server/src/test/browser"
+
+ensure_browser_tests() {
+  ensure_commands "$BROWSER_TEST_COMMANDS" "$BROWSER_TEST_PACKAGES"
+  if [ ! -d "$BROWSER_TEST_DIR/node_modules/playwright-core" ] \
+      || [ "$BROWSER_TEST_DIR/package-lock.json" -nt "$BROWSER_TEST_DIR/node_modules/.package-lock.json" ]; then
+    echo "==> npm ci in $BROWSER_TEST_DIR (playwright-core, no browser download)"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER_TEST_DIR" --no-audit --no-fund >/dev/null
+  fi
+}
+
 # Host settings the containers need; each is harmless when already set.
 prepare_host() {
   [ "$(id -u)" -eq 0 ] || { echo "error: the integration tests need root (LXC, mounts, chown); run scripts/test --unit as a user" >&2; exit 1; }

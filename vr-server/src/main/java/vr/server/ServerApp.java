@@ -1,7 +1,6 @@
 package vr.server;
 
 import io.javalin.Javalin;
-import io.javalin.http.HttpStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +27,7 @@ import vr.server.records.ProcSource;
 import vr.server.records.Resources;
 import vr.server.records.Validation;
 import vr.server.store.Database;
+import vr.server.web.Dashboard;
 
 /**
  * The HTTP side of the server: the Javalin instance with every route, assembled from its parts. It owns
@@ -110,9 +110,7 @@ public final class ServerApp implements AutoCloseable {
       for (Consumer<Router> extra : parts.extraRoutes()) {
         extra.accept(router);
       }
-      router.get("/", Access.USER, "The server's front page (the dashboard, later)",
-          ctx -> ctx.status(HttpStatus.OK).contentType("application/json")
-              .result(Json.write(Map.of("api", "/api/v1/", "openapi", "/api/v1/openapi.json"))));
+      new Dashboard(parts.db().jdbi()).register(router);
       router.get("/api/v1/openapi.json", Access.USER, "This API's OpenAPI 3 document",
           ctx -> ctx.contentType("application/json").result(Json.write(
               OpenApi.document(router.routes(), resources.registry(), VrServer.version()))));

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +34,7 @@ class ServerIT {
   @BeforeAll
   static void start() throws Exception {
     redis = RedisDaemon.start(dir.resolve("redis"));
-    Path settings = dir.resolve("settings.yaml");
-    Files.writeString(settings, "BIND: 127.0.0.1\nPORT: 0\nDATA_DIR: " + dir.resolve("data") + "\nREDIS_URL: "
-        + redis.url() + "\nSSH_KEY: " + dir.resolve("no-key") + "\nSSH_KNOWN_HOSTS: " + dir.resolve("known_hosts") + "\n");
-    server = Server.start(ServerSettings.load(settings, Map.of("HOME", dir.toString())), line -> {});
+    server = Server.start(ServerSettings.load(TestServer.settingsFile(dir, redis.url()), Map.of("HOME", dir.toString())), line -> {});
   }
 
   @AfterAll

@@ -67,6 +67,21 @@ public final class TestServer implements AutoCloseable {
     };
   }
 
+  /**
+   * A settings file for a whole {@link Server} in {@code dir}: any free port on loopback, data under {@code dir},
+   * the given Redis, and an SSH key that does not exist (hosts answer 'down').
+   */
+  public static Path settingsFile(Path dir, String redisUrl) {
+    Path settings = dir.resolve("settings.yaml");
+    try {
+      java.nio.file.Files.writeString(settings, "BIND: 127.0.0.1\nPORT: 0\nDATA_DIR: " + dir.resolve("data") + "\nREDIS_URL: "
+          + redisUrl + "\nSSH_KEY: " + dir.resolve("no-key") + "\nSSH_KNOWN_HOSTS: " + dir.resolve("known_hosts") + "\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return settings;
+  }
+
   public String base() {
     return "http://127.0.0.1:" + app.port();
   }

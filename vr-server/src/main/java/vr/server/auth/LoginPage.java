@@ -1,7 +1,7 @@
 package vr.server.auth;
 
 /** The login form: one small HTML page, no external assets, no script. */
-final class LoginPage {
+public final class LoginPage {
   private LoginPage() {}
 
   /**
@@ -44,7 +44,8 @@ final class LoginPage {
         """.formatted(escape(safeNext(next)));
   }
 
-  static String escape(String s) {
+  /** HTML-escapes text for an element or a quoted attribute (the dashboard's pages use it too). */
+  public static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
