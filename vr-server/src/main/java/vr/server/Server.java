@@ -44,6 +44,8 @@ import vr.server.records.Validation;
 import vr.server.store.Database;
 import vr.server.store.ServerSecrets;
 import vr.server.swarm.BuildStep;
+import vr.server.swarm.DispatchOptions;
+import vr.server.swarm.SwarmRoutes;
 import vr.server.swarm.FlowSettings;
 import vr.server.swarm.SwarmFlow;
 import vr.server.swarm.SwarmOutcome;
@@ -119,7 +121,9 @@ public final class Server implements AutoCloseable {
     ProcLog log = new ProcLog(access, Duration.ofMillis(500), Duration.ofSeconds(15), 64 * 1024);
     ProcSource cached = host -> hostProcs.of(host, HostProcs.CacheUse.ONLY).objects();
 
+    SwarmRoutes swarmRoutes = new SwarmRoutes(db.jdbi(), audit);
     List<Consumer<Router>> routes = List.of(
+        swarmRoutes::register,
         r -> AuthRoutes.register(r, auth, audit),
         r -> EventStreams.register(r, streams),
         r -> HostRoutes.register(r, hostProcs, actions, log,
@@ -153,6 +157,7 @@ public final class Server implements AutoCloseable {
     closeables.add(jobs); // closed first: running jobs finish before the flow and SSH under them close
     jobs.register("build", builds.handler());
     jobs.register("swarm", job -> swarm(db, builds, flow, events, job));
+    app.actions().dispatchBody(swarmRoutes.start(flow, jobs)::params);
     jobs.start();
   }
 
@@ -178,7 +183,7 @@ public final class Server implements AutoCloseable {
       events.publish(message, List.of("failed"), "Swarm " + name + " aborted", Map.of("swarm_id", job.traceId()));
       throw new VrException(message);
     }
-    SwarmOutcome out = flow.run(swarmId, job.traceId());
+    SwarmOutcome out = flow.run(swarmId, job.traceId(), DispatchOptions.ofJson(job.params()));
     if (!out.ok()) {
       throw new VrException(out.message());
     }

@@ -51,6 +51,7 @@ public final class ServerApp implements AutoCloseable {
 
   private final Javalin javalin;
   private final List<Router.Route> routes = new ArrayList<>();
+  private ActionRoutes actions;
   private final Metrics metrics = new Metrics();
 
   public ServerApp(Parts parts) {
@@ -101,7 +102,8 @@ public final class ServerApp implements AutoCloseable {
       });
       router.get("/metrics", Access.USER, "Metrics in Prometheus's text format",
           ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.text()));
-      new ActionRoutes(parts.db().jdbi(), parts.audit(), resources, parts.jobs()).register(router);
+      actions = new ActionRoutes(parts.db().jdbi(), parts.audit(), resources, parts.jobs());
+      actions.register(router);
       FileRoutes files = FileRoutes.register(router, parts.files(), parts.maxUploadBytes(), parts.audit());
       new UploadRoutes(parts.db().jdbi(), parts.audit(), files, rest).register(router);
       for (RestResource r : rest.values()) {
@@ -129,6 +131,11 @@ public final class ServerApp implements AutoCloseable {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** The action routes, for the server to give them its swarm flow's reading of dispatch bodies. */
+  public ActionRoutes actions() {
+    return actions;
   }
 
   /** Every route, with its access (the 401 walk and the OpenAPI check read this). */

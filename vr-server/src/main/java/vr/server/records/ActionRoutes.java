@@ -28,6 +28,12 @@ public final class ActionRoutes {
   private final Audit audit;
   private final Resources resources;
   private final JobQueue jobs;
+  private volatile DispatchBody dispatchBody = (swarm, body) -> {
+    if (body.isEmpty()) {
+      return null;
+    }
+    throw ApiException.unavailable("this server does not run the swarm flow, which reads a dispatch's options");
+  };
 
   /** {@code jobs} queues the accepted work in the request's transaction (row and run). */
   public ActionRoutes(Jdbi jdbi, Audit audit, Resources resources, JobQueue jobs) {
@@ -37,11 +43,26 @@ public final class ActionRoutes {
     this.jobs = jobs;
   }
 
+  /**
+   * What a dispatch's JSON body becomes: the job's params (null for none), read and checked by the swarm flow
+   * (vr.server.swarm.SwarmRoutes#params: 400 for a bad option, 409 for a stale plan).
+   */
+  public interface DispatchBody {
+    String params(long swarmId, ObjectNode body);
+  }
+
+  /** The server's swarm flow reads dispatch bodies; without it only an empty body is taken. */
+  public void dispatchBody(DispatchBody b) {
+    this.dispatchBody = b;
+  }
+
   /** Registered before the generic resources, so {@code testruns/latest/} wins over {@code testruns/{id}/}. */
   public void register(Router r) {
     r.get("/api/v1/testruns/latest/", Access.USER, "Redirect (302) to the newest finished test run", this::latestRun);
     r.post("/api/v1/builds/{id}/build/", Access.USER, "Start the build (202); it runs on the build host", this::build);
-    r.post("/api/v1/swarms/{id}/swarm/", Access.USER, "Dispatch the swarm (202, {\"swarm_id\": trace id})", this::swarm);
+    r.post("/api/v1/swarms/{id}/swarm/", Access.USER,
+        "Dispatch the swarm (202, {\"swarm_id\": trace id}); body {\"batch\": K, \"canary\": true, \"plan\": id}, all optional",
+        this::swarm);
     r.post("/api/v1/releases/{id}/deploy/", Access.USER,
         "Deploy the release by hand to host:port as proc (202; port 0 for workers)", this::deploy);
   }
@@ -81,13 +102,18 @@ public final class ActionRoutes {
 
   void swarm(Context ctx) {
     long id = id(ctx);
+    ObjectNode body = Json.object(ctx);
+    if (!body.isEmpty() && jdbi.withHandle(h -> Records.byId(h, "swarms", id)).isEmpty()) {
+      throw ApiException.notFound("no swarm " + id);
+    }
+    String params = dispatchBody.params(id, body);
     String trace = Jobs.traceId();
     String shortname = jdbi.inTransaction(h -> {
       Map<String, Object> s = Records.byId(h, "swarms", id).orElseThrow(() -> ApiException.notFound("no swarm " + id));
       if (s.get("release_id") == null) {
         throw ApiException.badField("version", "version: the swarm has no release; set its version first");
       }
-      jobs.enqueue(h, "swarm", id, null, trace, Router.principal(ctx).username());
+      jobs.enqueue(h, "swarm", id, params, trace, Router.principal(ctx).username());
       Map<String, Object> out = new LinkedHashMap<>();
       resources.registry().def("swarms").hooks().decorate(h, s, out, new RenderContext());
       return (String) out.get("shortname");

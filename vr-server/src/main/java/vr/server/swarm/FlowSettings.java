@@ -15,9 +15,10 @@ import vr.server.domain.Ports;
  * @param drain how long to wait between taking procs out of a pool and stopping them, so that requests the
  *     balancer had already sent them finish
  * @param hostThreads how many hosts are deployed, uptested and cleaned at once
+ * @param canaryWait how long a canary waits for a continue before its dispatch aborts it
  */
 public record FlowSettings(String baseUrl, Duration urlTtl, Ports ports, Duration uptestTimeout, Duration drain,
-    int hostThreads) {
+    int hostThreads, Duration canaryWait) {
   public FlowSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");
     if (baseUrl.endsWith("/")) {
@@ -27,23 +28,24 @@ public record FlowSettings(String baseUrl, Duration urlTtl, Ports ports, Duratio
       throw new IllegalArgumentException("the server's base URL must be http:// or https://, not " + baseUrl);
     }
     Objects.requireNonNull(ports, "ports");
+    Objects.requireNonNull(canaryWait, "canaryWait");
     if (hostThreads < 1) {
       throw new IllegalArgumentException("hostThreads must be at least 1");
     }
   }
 
-  /** Defaults: URLs valid 6 hours, ports 5000-5999, uptests of 30 s, 1 s of drain, 16 hosts at once. */
+  /** Defaults: URLs valid 6 hours, ports 5000-5999, uptests of 30 s, 1 s of drain, 16 hosts at once, canaries wait 24 hours. */
   public static FlowSettings of(String baseUrl) {
     return new FlowSettings(baseUrl, Duration.ofHours(6),
         new Ports(Ports.DEFAULT_START, Ports.DEFAULT_END, new java.security.SecureRandom()), Duration.ofSeconds(30),
-        Duration.ofSeconds(1), 16);
+        Duration.ofSeconds(1), 16, Duration.ofHours(24));
   }
 
   public FlowSettings withPorts(Ports p) {
-    return new FlowSettings(baseUrl, urlTtl, p, uptestTimeout, drain, hostThreads);
+    return new FlowSettings(baseUrl, urlTtl, p, uptestTimeout, drain, hostThreads, canaryWait);
   }
 
   public FlowSettings withDrain(Duration d) {
-    return new FlowSettings(baseUrl, urlTtl, ports, uptestTimeout, d, hostThreads);
+    return new FlowSettings(baseUrl, urlTtl, ports, uptestTimeout, d, hostThreads, canaryWait);
   }
 }

@@ -7,7 +7,7 @@ import vr.common.balancer.Balancer;
 import vr.common.model.Node;
 
 /**
- * Step 4 (reference 7.7 step 10): the swarm's pool set to exactly the procs that serve once the dispatch is done,
+ * Step 4 (reference 7.7 step 10): the swarm's pool set to exactly the procs that serve once this batch is done,
  * the new nodes added before the stale ones are deleted, so the pool is never empty in between. No pool, no
  * routing. A pool left with no node (size 0) is deleted (the original kept it, its #140).
  */
@@ -18,13 +18,14 @@ final class RouteStep {
     this.balancers = balancers;
   }
 
-  void run(SwarmContext ctx) {
+  /** Sets the pool to {@code serving}: the procs kept and new, and, mid-way through a rolling dispatch, the old ones still up. */
+  void run(SwarmContext ctx, List<PlacedProc> serving) {
     SwarmRecord s = ctx.swarm;
     if (!s.routed()) {
       return;
     }
     Balancer b = balancers.apply(s.balancer());
-    List<Node> correct = SwarmContext.nodes(ctx.keep());
+    List<Node> correct = SwarmContext.nodes(serving);
     List<Node> current = b.getNodes(s.pool());
     List<Node> added = new ArrayList<>(correct);
     added.removeAll(current);

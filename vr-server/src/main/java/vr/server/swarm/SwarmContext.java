@@ -18,12 +18,22 @@ final class SwarmContext {
   final String trace;
   final SwarmEvents events;
   SwarmRecord swarm;
+  DispatchOptions options = DispatchOptions.NONE;
   /** Every host of the squad with the names of the programs its supervisord runs, asked live. */
   final Map<String, List<String>> hostProcs = new LinkedHashMap<>();
   /** The swarm's procs of its release, before the dispatch. */
   final List<PlacedProc> current = new ArrayList<>();
   /** The swarm's procs of other releases. */
   final List<PlacedProc> old = new ArrayList<>();
+  /**
+   * Procs of the swarm's old identity (another app, config name, proc name or squad), found by the swarm's id in
+   * {@code swarm_procs}: retired after the new ones are routed.
+   */
+  final List<Defunct> defunct = new ArrayList<>();
+  /** The swarm's procs as {@code swarm_procs} recorded them when the dispatch began. */
+  List<SwarmStore.Deployed> rows = List.of();
+  /** Where the new procs go (host and port, not locked yet), in the order they are deployed. */
+  final List<PlacedProc> placements = new ArrayList<>();
   /** Procs of the release to take away when the swarm shrinks. */
   final List<PlacedProc> surplus = new ArrayList<>();
   /** Procs this dispatch deployed. */
@@ -54,7 +64,7 @@ final class SwarmContext {
   }
 
   /** The swarm's identity: app, config name and proc name. */
-  private boolean ours(ProcName p) {
+  boolean ours(ProcName p) {
     return swarm.app().equals(p.app()) && swarm.configName().equals(p.config()) && swarm.procName().equals(p.proc());
   }
 
@@ -66,11 +76,27 @@ final class SwarmContext {
     return k;
   }
 
-  /** What the dispatch retires after routing: the old release's procs and the surplus. */
+  /** What the dispatch retires after routing: the old release's procs, the surplus, the defunct procs. */
   List<PlacedProc> toRetire() {
     List<PlacedProc> r = new ArrayList<>(old);
     r.addAll(surplus);
+    defunct.forEach(d -> r.add(d.proc()));
     return r;
+  }
+
+  /** A defunct proc's pool, where it was routed when deployed; null for one never routed. */
+  Defunct defunctOf(PlacedProc p) {
+    return defunct.stream().filter(d -> d.proc().equals(p)).findFirst().orElse(null);
+  }
+
+  /**
+   * A proc of the swarm's old identity, with the pool and balancer it was routed in (they may have changed
+   * since) and whether its host was marked gone (then it is only taken out of its pool).
+   */
+  record Defunct(PlacedProc proc, String pool, String balancer, boolean gone) {
+    boolean routed() {
+      return pool != null && !pool.isEmpty() && balancer != null && !balancer.isEmpty();
+    }
   }
 
   static List<Node> nodes(List<PlacedProc> procs) {

@@ -8,7 +8,8 @@ import java.util.Map;
  * release (hashed) with the build and OS image it runs, and its squad's hosts.
  */
 public record SwarmRecord(long id, String app, String repoUrl, String repoType, String configName, String procName,
-    String squad, int size, String pool, String balancer, Release release, List<SquadHost> hosts) {
+    String squad, int size, String pool, String balancer, Release release, List<SquadHost> hosts, Build build,
+    String releaseInputs) {
 
   public SwarmRecord {
     hosts = List.copyOf(hosts);
@@ -18,6 +19,9 @@ public record SwarmRecord(long id, String app, String repoUrl, String repoType, 
   public record Release(long id, String hash, Map<String, Object> config, Map<String, Object> env,
       List<Object> volumes, String runAs, String memLimit, String memswLimit, String tag, String buildFile,
       String buildMd5, String buildpackUrl, String buildpackVersion, Image image) {}
+
+  /** The release's build: its id and state; {@code usable} when it succeeded with a file and the release is hashed. */
+  public record Build(long id, String status, boolean usable) {}
 
   /** The stack image a build was made on; null for a build without one. */
   public record Image(String name, String file, String md5) {}

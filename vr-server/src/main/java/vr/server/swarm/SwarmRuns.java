@@ -1,7 +1,9 @@
 package vr.server.swarm;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -20,6 +22,11 @@ public final class SwarmRuns {
 
   /** Claims the swarm for {@code trace}; returns the run's id. {@link SwarmBusyException} when another runs. */
   public long begin(long swarmId, String trace) {
+    return begin(swarmId, trace, null);
+  }
+
+  /** {@link #begin(long, String)} recording the dispatch's options (JSON, or null). */
+  public long begin(long swarmId, String trace, String options) {
     return jdbi.inTransaction(h -> {
       OffsetDateTime now = OffsetDateTime.now();
       int claimed = h.createUpdate("UPDATE swarms SET running_trace = :t, running_since = :n WHERE id = :s AND running_trace IS NULL")
@@ -32,9 +39,9 @@ public final class SwarmRuns {
         throw new SwarmBusyException("swarm " + swarmId + " is already being dispatched: trace " + running
             + " (since " + row.get("running_since") + "); try again when it has finished", running);
       }
-      return h.createUpdate("INSERT INTO swarm_runs (swarm_id, trace_id, state, step, start_time) "
-              + "VALUES (:s, :t, 'running', 'release', :n)")
-          .bind("s", swarmId).bind("t", trace).bind("n", now).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+      return h.createUpdate("INSERT INTO swarm_runs (swarm_id, trace_id, state, step, start_time, options) "
+              + "VALUES (:s, :t, 'running', 'release', :n, :o)")
+          .bind("s", swarmId).bind("t", trace).bind("n", now).bind("o", options).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     });
   }
 
@@ -47,9 +54,14 @@ public final class SwarmRuns {
 
   /** Ends the run ({@code done} or {@code failed}, with a message) and frees the swarm for the next dispatch. */
   public void finish(long swarmId, String trace, long runId, boolean ok, String message) {
+    finish(swarmId, trace, runId, ok ? "done" : "failed", message);
+  }
+
+  /** Ends the run in {@code state}: {@code done}, {@code failed} or {@code aborted} (a canary aborted). */
+  void finish(long swarmId, String trace, long runId, String state, String message) {
     jdbi.useTransaction(h -> {
       h.createUpdate("UPDATE swarm_runs SET state = :st, message = :m, end_time = :n WHERE id = :id")
-          .bind("st", ok ? "done" : "failed").bind("m", message).bind("n", OffsetDateTime.now()).bind("id", runId).execute();
+          .bind("st", state).bind("m", message).bind("n", OffsetDateTime.now()).bind("id", runId).execute();
       h.createUpdate("UPDATE swarms SET running_trace = NULL, running_since = NULL WHERE id = :s AND running_trace = :t")
           .bind("s", swarmId).bind("t", trace).execute();
     });
@@ -65,6 +77,49 @@ public final class SwarmRuns {
           .bind("m", why).bind("n", OffsetDateTime.now()).bind("t", trace).execute();
       return h.createUpdate("UPDATE swarms SET running_trace = NULL, running_since = NULL WHERE running_trace = :t")
           .bind("t", trace).execute();
+    });
+  }
+
+  /** A canary's run waits: state {@code waiting}, step {@code canary}, until {@link #decide} is called. */
+  void waiting(long runId, String message) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE swarm_runs SET state = 'waiting', step = 'canary', message = :m, "
+            + "decision = NULL, decided_by = NULL WHERE id = :id")
+        .bind("m", message).bind("id", runId).execute());
+  }
+
+  /** The decision left for a waiting run ({@code continue} or {@code abort}) and who left it; empty while none. */
+  Optional<List<String>> decision(long runId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT decision, decided_by FROM swarm_runs WHERE id = :id AND decision IS NOT NULL")
+        .bind("id", runId).map((rs, c) -> List.of(rs.getString("decision"), String.valueOf(rs.getString("decided_by"))))
+        .findFirst());
+  }
+
+  /** The run goes on after its canary. */
+  void resumed(long runId) {
+    jdbi.useHandle(h -> h.createUpdate("UPDATE swarm_runs SET state = 'running', message = NULL WHERE id = :id")
+        .bind("id", runId).execute());
+  }
+
+  /**
+   * Leaves {@code decision} ({@code continue} or {@code abort}) for the swarm's run that waits at its canary, in
+   * whichever server runs it (the flow polls the row). Returns that run's trace;
+   * {@link SwarmFailedException} when no run of the swarm waits (or one was decided already).
+   */
+  public String decide(long swarmId, String decision, String user) {
+    if (!decision.equals("continue") && !decision.equals("abort")) {
+      throw new IllegalArgumentException("decision: continue or abort, not " + decision);
+    }
+    return jdbi.inTransaction(h -> {
+      Map<String, Object> run = h.createQuery("SELECT id, trace_id, decision FROM swarm_runs WHERE swarm_id = :s AND state = 'waiting' "
+              + "ORDER BY id DESC").bind("s", swarmId).mapToMap().findFirst()
+          .orElseThrow(() -> new SwarmFailedException("no dispatch of swarm " + swarmId + " waits at a canary"));
+      if (run.get("decision") != null) {
+        throw new SwarmFailedException("the dispatch of swarm " + swarmId + " (trace " + run.get("trace_id")
+            + ") was told to " + run.get("decision") + " already");
+      }
+      h.createUpdate("UPDATE swarm_runs SET decision = :d, decided_by = :u WHERE id = :id AND decision IS NULL")
+          .bind("d", decision).bind("u", user).bind("id", run.get("id")).execute();
+      return (String) run.get("trace_id");
     });
   }
 }

@@ -32,45 +32,101 @@ public final class SwarmStore {
    * everything the dispatch needs. A swarm without a release, or whose build is not usable, fails.
    */
   public SwarmRecord load(long swarmId) {
+    return jdbi.inTransaction(h -> read(h, swarmId, true));
+  }
+
+  /**
+   * The same read for a plan, changing nothing: the release is hashed (when its build is usable) inside a
+   * transaction that is rolled back; a release whose build is not made yet comes back without a hash.
+   */
+  SwarmRecord peek(long swarmId) {
     return jdbi.inTransaction(h -> {
-      Map<String, Object> s = h.createQuery("SELECT s.*, a.name AS app_name, a.repo_url, a.repo_type, q.name AS squad_name "
-              + "FROM swarms s JOIN apps a ON a.id = s.app_id JOIN squads q ON q.id = s.squad_id WHERE s.id = :id")
-          .bind("id", swarmId).mapToMap().findFirst()
-          .orElseThrow(() -> new SwarmFailedException("no swarm " + swarmId));
-      Object releaseId = s.get("release_id");
-      if (releaseId == null) {
-        throw new SwarmFailedException("swarm " + swarmId + " has no release: set its version first");
+      try {
+        return read(h, swarmId, false);
+      } finally {
+        h.rollback();
       }
-      long rid = ((Number) releaseId).longValue();
-      ReleaseService.hashIfBuilt(h, rid);
-      Map<String, Object> r = h.createQuery("SELECT * FROM releases WHERE id = :r").bind("r", rid).mapToMap().one();
-      Map<String, Object> b = h.createQuery("SELECT * FROM builds WHERE id = :b").bind("b", r.get("build_id")).mapToMap().one();
-      if (!"success".equals(b.get("status")) || b.get("file") == null || r.get("hash") == null) {
-        throw new SwarmFailedException("release " + rid + " of swarm " + swarmId + " has not been hashed: its build "
-            + b.get("id") + " is " + b.get("status") + (b.get("file") == null ? " and has no file" : ""));
-      }
-      SwarmRecord.Image image = null;
-      if (b.get("os_image_id") != null) {
-        Map<String, Object> i = h.createQuery("SELECT * FROM os_images WHERE id = :i").bind("i", b.get("os_image_id"))
-            .mapToMap().one();
-        if (i.get("file") == null) {
-          throw new SwarmFailedException("image " + i.get("name") + " of build " + b.get("id") + " has no file");
-        }
-        image = new SwarmRecord.Image((String) i.get("name"), (String) i.get("file"), (String) i.get("file_md5"));
-      }
-      SwarmRecord.Release release = new SwarmRecord.Release(rid, (String) r.get("hash"),
-          YamlValues.loadMap(r.get("config_yaml")), YamlValues.loadMap(r.get("env_yaml")),
-          YamlValues.loadList(r.get("volumes")), (String) r.get("run_as"), (String) r.get("mem_limit"),
-          (String) r.get("memsw_limit"), (String) b.get("tag"), (String) b.get("file"), (String) b.get("file_md5"),
-          (String) b.get("buildpack_url"), (String) b.get("buildpack_version"), image);
-      List<SwarmRecord.SquadHost> hosts = h.createQuery("SELECT id, name, active FROM hosts WHERE squad_id = :q ORDER BY name")
-          .bind("q", s.get("squad_id"))
-          .map((rs, ctx) -> new SwarmRecord.SquadHost(rs.getLong("id"), rs.getString("name"), rs.getBoolean("active")))
-          .list();
-      return new SwarmRecord(swarmId, (String) s.get("app_name"), (String) s.get("repo_url"), (String) s.get("repo_type"),
-          (String) s.get("config_name"), (String) s.get("proc_name"), (String) s.get("squad_name"),
-          ((Number) s.get("size")).intValue(), (String) s.get("pool"), (String) s.get("balancer"), release, hosts);
     });
+  }
+
+  private static SwarmRecord read(org.jdbi.v3.core.Handle h, long swarmId, boolean built) {
+    Map<String, Object> s = h.createQuery("SELECT s.*, a.name AS app_name, a.repo_url, a.repo_type, q.name AS squad_name "
+            + "FROM swarms s JOIN apps a ON a.id = s.app_id JOIN squads q ON q.id = s.squad_id WHERE s.id = :id")
+        .bind("id", swarmId).mapToMap().findFirst()
+        .orElseThrow(() -> new SwarmFailedException("no swarm " + swarmId));
+    Object releaseId = s.get("release_id");
+    if (releaseId == null) {
+      throw new SwarmFailedException("swarm " + swarmId + " has no release: set its version first");
+    }
+    long rid = ((Number) releaseId).longValue();
+    ReleaseService.hashIfBuilt(h, rid);
+    Map<String, Object> r = h.createQuery("SELECT * FROM releases WHERE id = :r").bind("r", rid).mapToMap().one();
+    Map<String, Object> b = h.createQuery("SELECT * FROM builds WHERE id = :b").bind("b", r.get("build_id")).mapToMap().one();
+    boolean usable = "success".equals(b.get("status")) && b.get("file") != null && r.get("hash") != null;
+    if (built && !usable) {
+      throw new SwarmFailedException("release " + rid + " of swarm " + swarmId + " has not been hashed: its build "
+          + b.get("id") + " is " + b.get("status") + (b.get("file") == null ? " and has no file" : ""));
+    }
+    SwarmRecord.Image image = null;
+    if (b.get("os_image_id") != null) {
+      Map<String, Object> i = h.createQuery("SELECT * FROM os_images WHERE id = :i").bind("i", b.get("os_image_id"))
+          .mapToMap().one();
+      if (built && i.get("file") == null) {
+        throw new SwarmFailedException("image " + i.get("name") + " of build " + b.get("id") + " has no file");
+      }
+      image = new SwarmRecord.Image((String) i.get("name"), (String) i.get("file"), (String) i.get("file_md5"));
+    }
+    SwarmRecord.Release release = new SwarmRecord.Release(rid, usable ? (String) r.get("hash") : null,
+        YamlValues.loadMap(r.get("config_yaml")), YamlValues.loadMap(r.get("env_yaml")),
+        YamlValues.loadList(r.get("volumes")), (String) r.get("run_as"), (String) r.get("mem_limit"),
+        (String) r.get("memsw_limit"), (String) b.get("tag"), (String) b.get("file"), (String) b.get("file_md5"),
+        (String) b.get("buildpack_url"), (String) b.get("buildpack_version"), image);
+    // what a plan depends on in the release: its ingredients and which build and image (not the build's state,
+    // which a dispatch that builds changes itself)
+    String inputs = String.join("\u0000", String.valueOf(rid), String.valueOf(r.get("config_yaml")),
+        String.valueOf(r.get("env_yaml")), String.valueOf(r.get("volumes")), String.valueOf(r.get("run_as")),
+        String.valueOf(r.get("mem_limit")), String.valueOf(r.get("memsw_limit")), String.valueOf(b.get("id")),
+        String.valueOf(b.get("tag")), String.valueOf(b.get("os_image_id")));
+    List<SwarmRecord.SquadHost> hosts = h.createQuery("SELECT id, name, active FROM hosts WHERE squad_id = :q ORDER BY name")
+        .bind("q", s.get("squad_id"))
+        .map((rs, ctx) -> new SwarmRecord.SquadHost(rs.getLong("id"), rs.getString("name"), rs.getBoolean("active")))
+        .list();
+    return new SwarmRecord(swarmId, (String) s.get("app_name"), (String) s.get("repo_url"), (String) s.get("repo_type"),
+        (String) s.get("config_name"), (String) s.get("proc_name"), (String) s.get("squad_name"),
+        ((Number) s.get("size")).intValue(), (String) s.get("pool"), (String) s.get("balancer"), release, hosts,
+        new SwarmRecord.Build(((Number) b.get("id")).longValue(), (String) b.get("status"), usable), inputs);
+  }
+
+  /** A proc a swarm deployed, as {@code swarm_procs} records it; {@code gone} when its host was marked gone. */
+  record Deployed(String host, String proc, String pool, String balancer, boolean gone) {}
+
+  /** The procs recorded for a swarm, whatever their names say. */
+  List<Deployed> deployed(long swarmId) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT p.host, p.proc, p.pool, p.balancer, x.gone_time "
+            + "FROM swarm_procs p LEFT JOIN hosts x ON x.name = p.host WHERE p.swarm_id = :s ORDER BY p.host, p.proc")
+        .bind("s", swarmId)
+        .map((rs, c) -> new Deployed(rs.getString("host"), rs.getString("proc"), rs.getString("pool"),
+            rs.getString("balancer"), rs.getObject("gone_time") != null))
+        .list());
+  }
+
+  /** Records a proc as the swarm's (before its deploy, so a crash half way still leaves the record). */
+  void record(long swarmId, String host, String proc, String pool, String balancer) {
+    jdbi.useTransaction(h -> {
+      int n = h.createUpdate("UPDATE swarm_procs SET swarm_id = :s, pool = :p, balancer = :b WHERE host = :h AND proc = :n")
+          .bind("s", swarmId).bind("p", pool).bind("b", balancer).bind("h", host).bind("n", proc).execute();
+      if (n == 0) {
+        h.createUpdate("INSERT INTO swarm_procs (swarm_id, host, proc, pool, balancer, created_time) VALUES (:s, :h, :n, :p, :b, :t)")
+            .bind("s", swarmId).bind("h", host).bind("n", proc).bind("p", pool).bind("b", balancer)
+            .bind("t", OffsetDateTime.now()).execute();
+      }
+    });
+  }
+
+  /** Drops a proc's record once it is removed (or its host is gone). */
+  void forget(String host, String proc) {
+    jdbi.useHandle(h -> h.createUpdate("DELETE FROM swarm_procs WHERE host = :h AND proc = :n").bind("h", host)
+        .bind("n", proc).execute());
   }
 
   /** The ports locked on a host. */

@@ -26,13 +26,14 @@ final class UptestStep {
     this.fanout = fanout;
   }
 
-  void run(SwarmContext ctx) {
-    if (ctx.fresh.isEmpty()) {
+  /** Uptests {@code batch}, procs {@link DeployStep#deploy} placed. */
+  void run(SwarmContext ctx, List<PlacedProc> batch) {
+    if (batch.isEmpty()) {
       return;
     }
     OffsetDateTime start = OffsetDateTime.now();
     List<SwarmStore.Tested> tested = Collections.synchronizedList(new ArrayList<>());
-    List<HostFanout.Done> done = fanout.runAll(ctx.fresh, p -> tested.add(new SwarmStore.Tested(p.host(), p.name().format(),
+    List<HostFanout.Done> done = fanout.runAll(batch, p -> tested.add(new SwarmStore.Tested(p.host(), p.name().format(),
         access.remoteProcs(p.host()).uptest(access.setup(p.host()).ssh(), p.name(), settings.uptestTimeout()))));
     for (HostFanout.Done d : done) {
       if (!d.ok()) {
@@ -42,7 +43,7 @@ final class UptestStep {
       }
     }
     List<SwarmStore.Tested> ordered = new ArrayList<>();
-    for (PlacedProc p : ctx.fresh) {
+    for (PlacedProc p : batch) {
       tested.stream().filter(t -> t.host().equals(p.host()) && t.proc().equals(p.name().format())).findFirst().ifPresent(ordered::add);
     }
     ctx.testRunId = store.saveTestRun(start, ordered);
@@ -52,10 +53,11 @@ final class UptestStep {
         if (!r.passed()) {
           String output = t.proc() + ": " + r.name() + " failed:" + r.output();
           ctx.events.send(swarm, output, "failed", "uptest");
-          List<HostFanout.Done> removed = fanout.run(ctx.fresh, false,
+          List<HostFanout.Done> removed = fanout.run(batch, false,
               p -> access.remoteProcs(p.host()).remove(access.setup(p.host()).ssh(), p.name()));
           for (HostFanout.Done d : removed) {
             if (d.ok()) {
+              store.forget(d.proc().host(), d.proc().name().format());
               ctx.retired.add(d.proc());
               ctx.events.send(d.proc().name().shortName(), "deleted " + d.proc(), "proc", "deleted");
             } else {
