@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import vr.server.api.Access;
 import vr.server.api.ApiException;
@@ -87,13 +89,39 @@ public final class ActionRoutes {
       if (s.get("release_id") == null) {
         throw ApiException.badField("version", "version: the swarm has no release; set its version first");
       }
-      jobs.enqueue(h, "swarm", id, null, trace, Router.principal(ctx).username());
       Map<String, Object> out = new LinkedHashMap<>();
       resources.registry().def("swarms").hooks().decorate(h, s, out, new RenderContext());
-      return (String) out.get("shortname");
+      String name = (String) out.get("shortname");
+      refuseWhileDispatched(h, id, name);
+      jobs.enqueue(h, "swarm", id, null, trace, Router.principal(ctx).username());
+      return name;
     });
     audit.record(Router.principal(ctx), "swarm", shortname, null, false);
     ctx.status(202).contentType("application/json").result(Json.write(Map.of("swarm_id", trace)));
+  }
+
+  /**
+   * One dispatch of a swarm at a time, refused up front (409) rather than failing later in the job: the swarm's
+   * row is locked for the rest of the request's transaction, so of two requests (on one server or two) the second
+   * waits for the first to commit and then sees its queued job. A dispatch run outside the job queue (its claim in
+   * {@code swarms.running_trace}) counts as well.
+   */
+  private static void refuseWhileDispatched(Handle h, long id, String name) {
+    String claim = h.createQuery("SELECT running_trace FROM swarms WHERE id = :s FOR UPDATE").bind("s", id)
+        .mapTo(String.class).findOne().orElse(null);
+    Optional<Map<String, Object>> job = h.createQuery("SELECT id, state, trace_id, runner, created_time FROM jobs "
+            + "WHERE kind = 'swarm' AND target_id = :s AND state IN ('queued', 'running') ORDER BY id")
+        .bind("s", id).mapToMap().findFirst();
+    if (job.isPresent()) {
+      Map<String, Object> j = job.get();
+      throw ApiException.conflict(null, "swarm " + name + " is already being dispatched: job " + j.get("id") + " (trace "
+          + j.get("trace_id") + ", " + j.get("state") + (j.get("runner") == null ? "" : " on " + j.get("runner"))
+          + ", queued at " + j.get("created_time") + "); dispatch again when it has finished");
+    }
+    if (claim != null) {
+      throw ApiException.conflict(null, "swarm " + name + " is already being dispatched: trace " + claim
+          + "; dispatch again when it has finished");
+    }
   }
 
   void deploy(Context ctx) {
