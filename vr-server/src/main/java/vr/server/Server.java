@@ -20,7 +20,9 @@ import vr.server.api.Router;
 import vr.server.auth.AuthRoutes;
 import vr.server.auth.AuthSettings;
 import vr.server.auth.ServerAuthenticator;
+import vr.server.config.JobSettings;
 import vr.server.config.ServerSettings;
+import vr.common.hosts.RemoteProcs;
 import vr.server.events.EventSender;
 import vr.server.events.EventStreams;
 import vr.server.events.RedisLink;
@@ -45,7 +47,9 @@ import vr.server.store.ServerSecrets;
 import vr.server.swarm.BuildStep;
 import vr.server.swarm.FlowSettings;
 import vr.server.swarm.SwarmFlow;
-import vr.server.swarm.SwarmOutcome;
+import vr.server.swarm.ManualDeploy;
+import vr.server.swarm.SwarmJob;
+import vr.server.swarm.UptestRun;
 import vr.server.swarm.SwarmStore;
 import vr.server.domain.Ports;
 import java.security.SecureRandom;
@@ -107,10 +111,10 @@ public final class Server implements AutoCloseable {
       say.accept("no SSH key at " + settings.sshKey() + " (SSH_KEY): hosts answer 'down' until there is one");
     }
     HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), keys)
-            .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(5)),
-        name -> HostAccess.HostSetup.packaged(name, settings.sshSudo()), Duration.ofSeconds(10));
+            .withDefaultUser(settings.sshUser()).withConnectTimeout(settings.jobs().hostDeadline()),
+        name -> hostSetup(settings, name), Duration.ofSeconds(10));
     closeables.add(access);
-    HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), Duration.ofSeconds(5), Clock.systemUTC());
+    HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), settings.jobs().hostDeadline(), Clock.systemUTC());
     closeables.add(hostProcs);
     ProcActions actions = new ProcActions(access, audit, (host, port) -> db.jdbi().useHandle(h -> h.createUpdate(
         "DELETE FROM port_locks WHERE port = :p AND host_id IN (SELECT id FROM hosts WHERE name = :h)")
@@ -126,7 +130,8 @@ public final class Server implements AutoCloseable {
                 .bind("n", name).mapTo(Long.class).one() > 0),
             id -> swarmScope(db, id)));
     // Jobs queued by the API run here and on every other server of this database (vr.server.jobs).
-    JobRunner jobs = new JobRunner(db.dataSource(), db.jdbi(), JobRunner.Options.defaults());
+    JobRunner jobs = new JobRunner(db.dataSource(), db.jdbi(),
+        JobRunner.Options.defaults().withHeartbeat(settings.jobs().heartbeat(), 4), settings.jobs().schedules());
     closeables.add(jobs);
     Map<String, Supplier<Object>> health = new LinkedHashMap<>();
     health.put("database", () -> ping(db));
@@ -144,37 +149,35 @@ public final class Server implements AutoCloseable {
         BuildStep.Settings.of(settings.buildHost(), Duration.ofSeconds(settings.buildTimeoutSeconds()), publicUrl));
     Balancers balancers = Balancers.from(Map.of("BALANCERS", settings.balancers()), java.nio.file.Path.of("settings"), access.ssh());
     balancers.warnings().forEach(say);
-    SwarmFlow flow = new SwarmFlow(new SwarmStore(db.jdbi()), access, hostProcs, balancers::get, urls, events::send,
-        FlowSettings.of(publicUrl).withPorts(new Ports(settings.portRangeStart(), settings.portRangeEnd(), new SecureRandom())));
+    FlowSettings flowSettings = FlowSettings.of(publicUrl)
+        .withPorts(new Ports(settings.portRangeStart(), settings.portRangeEnd(), new SecureRandom()));
+    SwarmStore swarms = new SwarmStore(db.jdbi());
+    SwarmFlow flow = new SwarmFlow(swarms, access, hostProcs, balancers::get, urls, events::send, flowSettings);
     closeables.add(flow);
     closeables.remove(jobs);
     closeables.add(jobs); // closed first: running jobs finish before the flow and SSH under them close
+    // a claim no job will finish (its job ended without freeing it); a job whose server died is resumed instead
+    flow.runs().abandonOrphans(Duration.ofMinutes(1), "no job runs this dispatch any more; abandoned at a server's start")
+        .forEach(t -> say.accept("abandoned the dispatch " + t + ": no job runs it any more"));
     jobs.register("build", builds.handler());
-    jobs.register("swarm", job -> swarm(db, builds, flow, job));
+    jobs.register("swarm", new SwarmJob(db.jdbi(), builds, flow, jobs.options().name()).handler());
+    jobs.register("deploy", new ManualDeploy(swarms, access, hostProcs, urls, flowSettings, events::send).handler());
+    jobs.register(UptestRun.KIND, new UptestRun(db.jdbi(), swarms, access, hostProcs, flowSettings.uptestTimeout(),
+        events::send).handler());
+    Duration lockAge = settings.jobs().portLockMaxAge();
+    jobs.register("port_lock_expiry", job -> "deleted " + swarms.expirePortLocks(lockAge) + " port locks older than "
+        + lockAge.toSeconds() + " s");
     jobs.start();
   }
 
-  /**
-   * A dispatched swarm: its build first (built, or awaited when another job builds it; a failed build fails the
-   * swarm), then the flow (release, deploy, uptest, route, retire).
-   */
-  private static String swarm(Database db, BuildStep builds, SwarmFlow flow, vr.server.jobs.Job job) {
-    long swarmId = job.targetId();
-    Long buildId = db.jdbi().withHandle(h -> h.createQuery(
-            "SELECT r.build_id FROM swarms s JOIN releases r ON r.id = s.release_id WHERE s.id = :s")
-        .bind("s", swarmId).mapTo(Long.class).findFirst().orElse(null));
-    if (buildId == null) {
-      throw new VrException("swarm " + swarmId + " has no release; set its version");
+  /** How the server reaches a host: as {@code HOST_SETUP} says for it, else the packaged layout. */
+  private static HostAccess.HostSetup hostSetup(ServerSettings settings, String name) {
+    JobSettings.HostSetupSetting h = settings.jobs().hostSetups().get(name);
+    if (h == null) {
+      return HostAccess.HostSetup.packaged(name, settings.sshSudo());
     }
-    BuildStep.Outcome built = builds.awaitOrBuild(buildId, job.id(), job.traceId());
-    if (!built.success()) {
-      throw new VrException("build " + buildId + " failed: " + built.message());
-    }
-    SwarmOutcome out = flow.run(swarmId, job.traceId());
-    if (!out.ok()) {
-      throw new VrException(out.message());
-    }
-    return out.message();
+    return new HostAccess.HostSetup(h.ssh(), new HostAccess.Supervisord.Socket(h.supervisorSocket()),
+        new RemoteProcs.HostLayout(h.root(), h.vrun(), h.supervisorSocket(), h.includeDir(), settings.sshSudo(), null));
   }
 
   private static Object ping(Database db) {

@@ -21,14 +21,14 @@ public record ServerSettings(
     String eventsChannel, String eventsBufferKey, int eventsBufferLength, String procEventsChannel,
     int buildExpirationDays, int buildExpirationCount, int apiLimitPerPage,
     String sshUser, Path sshKey, Path sshKnownHosts, boolean sshSudo, String supervisorSocket,
-    String siteTitle, String fileStore, String buildHost, String publicUrl, int buildTimeoutSeconds) {
+    String siteTitle, String fileStore, String buildHost, String publicUrl, int buildTimeoutSeconds, JobSettings jobs) {
 
   static final Set<String> KEYS = Set.of("BIND", "PORT", "DATA_DIR", "DATABASE_URL", "DATABASE_USER",
       "DATABASE_PASSWORD_FILE", "REDIS_URL", "EVENTS_PUBSUB_URL", "BALANCERS", "PORT_RANGE_START", "PORT_RANGE_END",
       "EVENTS_PUBSUB_CHANNEL", "EVENTS_BUFFER_KEY", "EVENTS_BUFFER_LENGTH", "PROC_EVENTS_CHANNEL",
       "BUILD_EXPIRATION_DAYS", "BUILD_EXPIRATION_COUNT", "API_LIMIT_PER_PAGE", "DEPLOY_USER", "SSH_KEY",
       "SSH_KNOWN_HOSTS", "SSH_SUDO", "SUPERVISOR_SOCKET", "SITE_TITLE", "FILE_STORE",
-      "BUILD_HOST", "PUBLIC_URL", "BUILD_TIMEOUT");
+      "BUILD_HOST", "PUBLIC_URL", "BUILD_TIMEOUT", "JOB_HEARTBEAT", "SCHEDULES", "PORT_LOCK_MAX_AGE", "HOST_SETUP", "HOST_DEADLINE");
 
   /** {@code $VR_DATA_DIR}, else /var/lib/vr-server for root, else ~/.vr-server. */
   public static Path defaultDataDir(Map<String, String> env) {
@@ -85,7 +85,8 @@ public record ServerSettings(
         str(y, "DEPLOY_USER", "root"), Path.of(str(y, "SSH_KEY", home + "/.ssh/id_ed25519")),
         Path.of(str(y, "SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts")), bool(y, "SSH_SUDO", false),
         str(y, "SUPERVISOR_SOCKET", "/var/run/supervisor.sock"), str(y, "SITE_TITLE", "Velociraptor"),
-        fileStore(y), str(y, "BUILD_HOST", "localhost"), str(y, "PUBLIC_URL", null), positive(y, "BUILD_TIMEOUT", 1800));
+        fileStore(y), str(y, "BUILD_HOST", "localhost"), str(y, "PUBLIC_URL", null), positive(y, "BUILD_TIMEOUT", 1800),
+        JobSettings.load(y));
   }
 
   public ServerSettings withListen(String newBind, Integer newPort, Path newDataDir) {
@@ -93,21 +94,21 @@ public record ServerSettings(
         newDataDir == null ? dataDir : newDataDir, databaseUrl, databaseUser, databasePassword, redisUrl, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds);
+        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, jobs);
   }
 
   public ServerSettings withDatabase(String url) {
     return new ServerSettings(bind, port, dataDir, url, databaseUser, databasePassword, redisUrl, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds);
+        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, jobs);
   }
 
   public ServerSettings withRedis(String url) {
     return new ServerSettings(bind, port, dataDir, databaseUrl, databaseUser, databasePassword, url, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds);
+        supervisorSocket, siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, jobs);
   }
 
   /**

@@ -42,6 +42,8 @@ public final class ActionRoutes {
   /** Registered before the generic resources, so {@code testruns/latest/} wins over {@code testruns/{id}/}. */
   public void register(Router r) {
     r.get("/api/v1/testruns/latest/", Access.USER, "Redirect (302) to the newest finished test run", this::latestRun);
+    r.post("/api/v1/testruns/run/", Access.USER,
+        "Uptest every proc of every active host into a new test run (202, {\"job_id\": id, \"trace_id\": t})", this::testRun);
     r.post("/api/v1/builds/{id}/build/", Access.USER, "Start the build (202); it runs on the build host", this::build);
     r.post("/api/v1/swarms/{id}/swarm/", Access.USER, "Dispatch the swarm (202, {\"swarm_id\": trace id})", this::swarm);
     r.post("/api/v1/releases/{id}/deploy/", Access.USER,
@@ -64,6 +66,14 @@ public final class ActionRoutes {
     }
     String q = ctx.queryString();
     ctx.redirect("/api/v1/testruns/" + id + "/" + (q == null || q.isEmpty() ? "" : "?" + q), io.javalin.http.HttpStatus.FOUND);
+  }
+
+  /** The on-demand run of the hourly uptests (the original had none, its #40): a job of their kind. */
+  void testRun(Context ctx) {
+    String trace = Jobs.traceId();
+    long job = jdbi.inTransaction(h -> jobs.enqueue(h, "uptest_all_procs", null, null, trace, Router.principal(ctx).username()));
+    audit.record(Router.principal(ctx), "uptest", "all procs", null, false);
+    ctx.status(202).contentType("application/json").result(Json.write(Map.of("job_id", job, "trace_id", trace)));
   }
 
   void build(Context ctx) {

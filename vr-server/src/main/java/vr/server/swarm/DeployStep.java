@@ -133,7 +133,7 @@ final class DeployStep {
         Integer port = null;
         for (int i = 0; i < LOCK_TRIES && port == null; i++) {
           int p = settings.ports().freePort(host, used, store.lockedPorts(hostId));
-          if (store.lockPort(hostId, p)) {
+          if (store.lockPort(hostId, p, ctx.trace)) {
             port = p;
           } else {
             used.add(p);

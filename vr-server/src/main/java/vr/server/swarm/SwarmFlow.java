@@ -1,6 +1,7 @@
 package vr.server.swarm;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,16 @@ public final class SwarmFlow implements AutoCloseable {
    * @throws SwarmBusyException when a dispatch of this swarm runs already
    */
   public SwarmOutcome run(long swarmId, String traceId) {
+    return run(swarmId, traceId, false);
+  }
+
+  /**
+   * As {@link #run(long, String)}; {@code resumed} when an earlier attempt of this dispatch died with its server
+   * (abandoned first: {@link SwarmRuns#abandon}). A resumed dispatch uptests every proc of the release it finds
+   * as well as the ones it deploys: the dead attempt may have deployed procs it never uptested, and a plain
+   * dispatch would count them as current and route them.
+   */
+  public SwarmOutcome run(long swarmId, String traceId, boolean resumed) {
     long runId = runs.begin(swarmId, traceId);
     SwarmContext ctx = new SwarmContext(traceId, new SwarmEvents(events, traceId));
     long t0 = System.nanoTime();
@@ -83,6 +94,12 @@ public final class SwarmFlow implements AutoCloseable {
       runs.step(runId, step = "deploy", ctx.swarm.release().id(), null);
       t = System.nanoTime();
       deploy.run(ctx);
+      if (resumed) {
+        List<PlacedProc> adopted = new ArrayList<>(ctx.current);
+        adopted.removeAll(ctx.surplus);
+        ctx.current.removeAll(adopted);
+        ctx.fresh.addAll(0, adopted);
+      }
       ctx.steps.put("deploy", Duration.ofNanos(System.nanoTime() - t));
       runs.step(runId, step = "uptest", null, null);
       t = System.nanoTime();

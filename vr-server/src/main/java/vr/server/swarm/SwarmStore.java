@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import vr.common.model.UptestResult;
@@ -41,28 +42,7 @@ public final class SwarmStore {
       if (releaseId == null) {
         throw new SwarmFailedException("swarm " + swarmId + " has no release: set its version first");
       }
-      long rid = ((Number) releaseId).longValue();
-      ReleaseService.hashIfBuilt(h, rid);
-      Map<String, Object> r = h.createQuery("SELECT * FROM releases WHERE id = :r").bind("r", rid).mapToMap().one();
-      Map<String, Object> b = h.createQuery("SELECT * FROM builds WHERE id = :b").bind("b", r.get("build_id")).mapToMap().one();
-      if (!"success".equals(b.get("status")) || b.get("file") == null || r.get("hash") == null) {
-        throw new SwarmFailedException("release " + rid + " of swarm " + swarmId + " has not been hashed: its build "
-            + b.get("id") + " is " + b.get("status") + (b.get("file") == null ? " and has no file" : ""));
-      }
-      SwarmRecord.Image image = null;
-      if (b.get("os_image_id") != null) {
-        Map<String, Object> i = h.createQuery("SELECT * FROM os_images WHERE id = :i").bind("i", b.get("os_image_id"))
-            .mapToMap().one();
-        if (i.get("file") == null) {
-          throw new SwarmFailedException("image " + i.get("name") + " of build " + b.get("id") + " has no file");
-        }
-        image = new SwarmRecord.Image((String) i.get("name"), (String) i.get("file"), (String) i.get("file_md5"));
-      }
-      SwarmRecord.Release release = new SwarmRecord.Release(rid, (String) r.get("hash"),
-          YamlValues.loadMap(r.get("config_yaml")), YamlValues.loadMap(r.get("env_yaml")),
-          YamlValues.loadList(r.get("volumes")), (String) r.get("run_as"), (String) r.get("mem_limit"),
-          (String) r.get("memsw_limit"), (String) b.get("tag"), (String) b.get("file"), (String) b.get("file_md5"),
-          (String) b.get("buildpack_url"), (String) b.get("buildpack_version"), image);
+      SwarmRecord.Release release = release(h, ((Number) releaseId).longValue(), " of swarm " + swarmId);
       List<SwarmRecord.SquadHost> hosts = h.createQuery("SELECT id, name, active FROM hosts WHERE squad_id = :q ORDER BY name")
           .bind("q", s.get("squad_id"))
           .map((rs, ctx) -> new SwarmRecord.SquadHost(rs.getLong("id"), rs.getString("name"), rs.getBoolean("active")))
@@ -73,17 +53,63 @@ public final class SwarmStore {
     });
   }
 
+  /** A release whose build is usable, hashed here when it was not yet; {@code what} names it in the error. */
+  private static SwarmRecord.Release release(Handle h, long rid, String what) {
+    ReleaseService.hashIfBuilt(h, rid);
+    Map<String, Object> r = h.createQuery("SELECT * FROM releases WHERE id = :r").bind("r", rid).mapToMap().one();
+    Map<String, Object> b = h.createQuery("SELECT * FROM builds WHERE id = :b").bind("b", r.get("build_id")).mapToMap().one();
+    if (!"success".equals(b.get("status")) || b.get("file") == null || r.get("hash") == null) {
+      throw new SwarmFailedException("release " + rid + what + " has not been hashed: its build "
+          + b.get("id") + " is " + b.get("status") + (b.get("file") == null ? " and has no file" : ""));
+    }
+    SwarmRecord.Image image = null;
+    if (b.get("os_image_id") != null) {
+      Map<String, Object> i = h.createQuery("SELECT * FROM os_images WHERE id = :i").bind("i", b.get("os_image_id"))
+          .mapToMap().one();
+      if (i.get("file") == null) {
+        throw new SwarmFailedException("image " + i.get("name") + " of build " + b.get("id") + " has no file");
+      }
+      image = new SwarmRecord.Image((String) i.get("name"), (String) i.get("file"), (String) i.get("file_md5"));
+    }
+    return new SwarmRecord.Release(rid, (String) r.get("hash"),
+        YamlValues.loadMap(r.get("config_yaml")), YamlValues.loadMap(r.get("env_yaml")),
+        YamlValues.loadList(r.get("volumes")), (String) r.get("run_as"), (String) r.get("mem_limit"),
+        (String) r.get("memsw_limit"), (String) b.get("tag"), (String) b.get("file"), (String) b.get("file_md5"),
+        (String) b.get("buildpack_url"), (String) b.get("buildpack_version"), image);
+  }
+
+  /**
+   * What a manual deploy of release {@code releaseId} to {@code host} needs, as a swarm of its own: the app, the
+   * release, the config and proc names given, and the host (any host, in a squad or not).
+   */
+  public SwarmRecord loadForDeploy(long releaseId, String configName, String procName, String host) {
+    return jdbi.inTransaction(h -> {
+      Map<String, Object> a = h.createQuery("SELECT a.name, a.repo_url, a.repo_type FROM releases r "
+              + "JOIN builds b ON b.id = r.build_id JOIN apps a ON a.id = b.app_id WHERE r.id = :r")
+          .bind("r", releaseId).mapToMap().findFirst().orElseThrow(() -> new SwarmFailedException("no release " + releaseId));
+      SwarmRecord.Release release = release(h, releaseId, "");
+      SwarmRecord.SquadHost target = h.createQuery("SELECT id, name, active FROM hosts WHERE name = :n").bind("n", host)
+          .map((rs, ctx) -> new SwarmRecord.SquadHost(rs.getLong("id"), rs.getString("name"), rs.getBoolean("active")))
+          .findFirst().orElseThrow(() -> new SwarmFailedException("no host " + host));
+      return new SwarmRecord(0, (String) a.get("name"), (String) a.get("repo_url"), (String) a.get("repo_type"),
+          configName, procName, null, 1, null, null, release, List.of(target));
+    });
+  }
+
   /** The ports locked on a host. */
   public Set<Integer> lockedPorts(long hostId) {
     return jdbi.withHandle(h -> new TreeSet<>(h.createQuery("SELECT port FROM port_locks WHERE host_id = :h")
         .bind("h", hostId).mapTo(Integer.class).list()));
   }
 
-  /** Locks a port; false when another deploy holds it (the unique key is the guard between server processes). */
-  public boolean lockPort(long hostId, int port) {
+  /**
+   * Locks a port for the dispatch or deploy {@code trace}; false when another deploy holds it (the unique key is
+   * the guard between server processes). The trace lets a resumed job free what its dead attempt held.
+   */
+  public boolean lockPort(long hostId, int port, String trace) {
     try {
-      jdbi.useHandle(h -> h.createUpdate("INSERT INTO port_locks (host_id, port, created_time) VALUES (:h, :p, :t)")
-          .bind("h", hostId).bind("p", port).bind("t", OffsetDateTime.now()).execute());
+      jdbi.useHandle(h -> h.createUpdate("INSERT INTO port_locks (host_id, port, created_time, trace_id) VALUES (:h, :p, :t, :tr)")
+          .bind("h", hostId).bind("p", port).bind("t", OffsetDateTime.now()).bind("tr", trace).execute());
       return true;
     } catch (UnableToExecuteStatementException e) {
       if (e.getCause() instanceof SQLException q && q.getSQLState() != null && q.getSQLState().startsWith("23")) {
@@ -91,6 +117,20 @@ public final class SwarmStore {
       }
       throw e;
     }
+  }
+
+  /** Frees every port lock {@code trace} holds; returns how many. */
+  public int unlockPorts(String trace) {
+    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM port_locks WHERE trace_id = :t").bind("t", trace).execute());
+  }
+
+  /**
+   * Deletes the port locks older than {@code maxAge} (a lock is held only while its proc deploys, so an old one
+   * was left by a deploy that died without its job being resumed); returns how many.
+   */
+  public int expirePortLocks(java.time.Duration maxAge) {
+    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM port_locks WHERE created_time < :t")
+        .bind("t", OffsetDateTime.now().minus(maxAge)).execute());
   }
 
   public void unlockPort(long hostId, int port) {
