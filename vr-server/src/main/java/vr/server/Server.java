@@ -21,7 +21,9 @@ import vr.server.api.Router;
 import vr.server.auth.AuthRoutes;
 import vr.server.auth.AuthSettings;
 import vr.server.auth.ServerAuthenticator;
+import vr.server.config.JobSettings;
 import vr.server.config.ServerSettings;
+import vr.common.hosts.RemoteProcs;
 import vr.server.events.EventSender;
 import vr.server.events.EventStreams;
 import vr.server.events.RedisLink;
@@ -48,7 +50,9 @@ import vr.server.swarm.DispatchOptions;
 import vr.server.swarm.SwarmRoutes;
 import vr.server.swarm.FlowSettings;
 import vr.server.swarm.SwarmFlow;
-import vr.server.swarm.SwarmOutcome;
+import vr.server.swarm.ManualDeploy;
+import vr.server.swarm.SwarmJob;
+import vr.server.swarm.UptestRun;
 import vr.server.swarm.SwarmStore;
 import vr.server.domain.Ports;
 import java.security.SecureRandom;
@@ -110,10 +114,10 @@ public final class Server implements AutoCloseable {
       say.accept("no SSH key at " + settings.sshKey() + " (SSH_KEY): hosts answer 'down' until there is one");
     }
     HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), keys)
-            .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(15)),
+            .withDefaultUser(settings.sshUser()).withConnectTimeout(settings.jobs().hostDeadline()),
         name -> hostSetup(name, settings), Duration.ofSeconds(10));
     closeables.add(access);
-    HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), Duration.ofSeconds(15), Clock.systemUTC());
+    HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), settings.jobs().hostDeadline(), Clock.systemUTC());
     closeables.add(hostProcs);
     ProcActions actions = new ProcActions(access, audit, (host, port) -> db.jdbi().useHandle(h -> h.createUpdate(
         "DELETE FROM port_locks WHERE port = :p AND host_id IN (SELECT id FROM hosts WHERE name = :h)")
@@ -131,7 +135,8 @@ public final class Server implements AutoCloseable {
                 .bind("n", name).mapTo(Long.class).one() > 0),
             id -> swarmScope(db, id)));
     // Jobs queued by the API run here and on every other server of this database (vr.server.jobs).
-    JobRunner jobs = new JobRunner(db.dataSource(), db.jdbi(), JobRunner.Options.defaults());
+    JobRunner jobs = new JobRunner(db.dataSource(), db.jdbi(),
+        JobRunner.Options.defaults().withHeartbeat(settings.jobs().heartbeat(), 4), settings.jobs().schedules());
     closeables.add(jobs);
     Map<String, Supplier<Object>> health = new LinkedHashMap<>();
     health.put("database", () -> ping(db));
@@ -150,48 +155,38 @@ public final class Server implements AutoCloseable {
             .withVbuild(settings.hostTools().vbuild()));
     Balancers balancers = Balancers.from(Map.of("BALANCERS", settings.balancers()), java.nio.file.Path.of("settings"), access.ssh());
     balancers.warnings().forEach(say);
-    SwarmFlow flow = new SwarmFlow(new SwarmStore(db.jdbi()), access, hostProcs, balancers::get, urls, events::send,
-        FlowSettings.of(publicUrl).withPorts(new Ports(settings.portRangeStart(), settings.portRangeEnd(), new SecureRandom())));
+    FlowSettings flowSettings = FlowSettings.of(publicUrl)
+        .withPorts(new Ports(settings.portRangeStart(), settings.portRangeEnd(), new SecureRandom()));
+    SwarmStore swarms = new SwarmStore(db.jdbi());
+    SwarmFlow flow = new SwarmFlow(swarms, access, hostProcs, balancers::get, urls, events::send, flowSettings);
     closeables.add(flow);
     closeables.remove(jobs);
     closeables.add(jobs); // closed first: running jobs finish before the flow and SSH under them close
+    // a claim no job will finish (its job ended without freeing it); a job whose server died is resumed instead
+    flow.runs().abandonOrphans(Duration.ofMinutes(1), "no job runs this dispatch any more; abandoned at a server's start")
+        .forEach(t -> say.accept("abandoned the dispatch " + t + ": no job runs it any more"));
     jobs.register("build", builds.handler());
-    jobs.register("swarm", job -> swarm(db, builds, flow, events, job));
+    jobs.register("swarm", new SwarmJob(db.jdbi(), builds, flow, jobs.options().name(), events::publish).handler());
+    jobs.register("deploy", new ManualDeploy(swarms, access, hostProcs, urls, flowSettings, events::send).handler());
+    jobs.register(UptestRun.KIND, new UptestRun(db.jdbi(), swarms, access, hostProcs, flowSettings.uptestTimeout(),
+        events::send).handler());
+    Duration lockAge = settings.jobs().portLockMaxAge();
+    jobs.register("port_lock_expiry", job -> "deleted " + swarms.expirePortLocks(lockAge) + " port locks older than "
+        + lockAge.toSeconds() + " s");
     app.actions().dispatchBody(swarmRoutes.start(flow, jobs)::params);
     jobs.start();
   }
 
   /**
-   * A dispatched swarm: its build first (built, or awaited when another job builds it; a failed build fails the
-   * swarm), then the flow (release, deploy, uptest, route, retire).
+   * How the server reaches one host: as {@code HOST_SETUP} says for it, else by its name with the tools and
+   * supervisord where {@code VRUN}, {@code SUPERVISOR_SOCKET} and {@code SUPERVISOR_INCLUDE_DIR} say.
    */
-  private static String swarm(Database db, BuildStep builds, SwarmFlow flow, EventSender events, vr.server.jobs.Job job) {
-    long swarmId = job.targetId();
-    Long buildId = db.jdbi().withHandle(h -> h.createQuery(
-            "SELECT r.build_id FROM swarms s JOIN releases r ON r.id = s.release_id WHERE s.id = :s")
-        .bind("s", swarmId).mapTo(Long.class).findFirst().orElse(null));
-    if (buildId == null) {
-      throw new VrException("swarm " + swarmId + " has no release; set its version");
-    }
-    BuildStep.Outcome built = builds.awaitOrBuild(buildId, job.id(), job.traceId());
-    if (!built.success()) {
-      // the flow never started: the swarm's own end, for whoever follows the dispatch (vr.cli swarm --wait)
-      String message = "build: build " + buildId + " failed: " + built.message();
-      String name = db.jdbi().withHandle(h -> h.createQuery("SELECT a.name || '-' || b.tag || '-' || s.config_name || '-' || s.proc_name "
-              + "FROM swarms s JOIN apps a ON a.id = s.app_id JOIN releases r ON r.id = s.release_id JOIN builds b ON b.id = r.build_id "
-              + "WHERE s.id = :s").bind("s", swarmId).mapTo(String.class).findFirst().orElse("swarm " + swarmId));
-      events.publish(message, List.of("failed"), "Swarm " + name + " aborted", Map.of("swarm_id", job.traceId()));
-      throw new VrException(message);
-    }
-    SwarmOutcome out = flow.run(swarmId, job.traceId(), DispatchOptions.ofJson(job.params()));
-    if (!out.ok()) {
-      throw new VrException(out.message());
-    }
-    return out.message();
-  }
-
-  /** How the server reaches one host: by its name, with the tools and supervisord where the settings say. */
   static HostAccess.HostSetup hostSetup(String name, ServerSettings settings) {
+    JobSettings.HostSetupSetting h = settings.jobs().hostSetups().get(name);
+    if (h != null) {
+      return new HostAccess.HostSetup(h.ssh(), new HostAccess.Supervisord.Socket(h.supervisorSocket()),
+          new RemoteProcs.HostLayout(h.root(), h.vrun(), h.supervisorSocket(), h.includeDir(), settings.sshSudo(), null));
+    }
     ServerSettings.HostTools t = settings.hostTools();
     String socket = t.socket(name);
     return new HostAccess.HostSetup(name, new HostAccess.Supervisord.Socket(socket),

@@ -22,7 +22,7 @@ public record ServerSettings(
     int buildExpirationDays, int buildExpirationCount, int apiLimitPerPage,
     String sshUser, Path sshKey, Path sshKnownHosts, boolean sshSudo,
     String siteTitle, String fileStore, String buildHost, String publicUrl, int buildTimeoutSeconds,
-    HostTools hostTools) {
+    HostTools hostTools, JobSettings jobs) {
 
   /**
    * Where the suite's pieces are on every app host (and the build host): {@code VRUN}, {@code VBUILD},
@@ -50,7 +50,8 @@ public record ServerSettings(
       "EVENTS_PUBSUB_CHANNEL", "EVENTS_BUFFER_KEY", "EVENTS_BUFFER_LENGTH", "PROC_EVENTS_CHANNEL",
       "BUILD_EXPIRATION_DAYS", "BUILD_EXPIRATION_COUNT", "API_LIMIT_PER_PAGE", "DEPLOY_USER", "SSH_KEY",
       "SSH_KNOWN_HOSTS", "SSH_SUDO", "SUPERVISOR_SOCKET", "SITE_TITLE", "FILE_STORE",
-      "BUILD_HOST", "PUBLIC_URL", "BUILD_TIMEOUT", "VRUN", "VBUILD", "SUPERVISOR_INCLUDE_DIR");
+      "BUILD_HOST", "PUBLIC_URL", "BUILD_TIMEOUT", "VRUN", "VBUILD", "SUPERVISOR_INCLUDE_DIR",
+      "JOB_HEARTBEAT", "SCHEDULES", "PORT_LOCK_MAX_AGE", "HOST_SETUP", "HOST_DEADLINE");
 
   /** {@code $VR_DATA_DIR}, else /var/lib/vr-server for root, else ~/.vr-server. */
   public static Path defaultDataDir(Map<String, String> env) {
@@ -108,7 +109,7 @@ public record ServerSettings(
         Path.of(str(y, "SSH_KNOWN_HOSTS", home + "/.ssh/known_hosts")), bool(y, "SSH_SUDO", false),
         str(y, "SITE_TITLE", "Velociraptor"),
         fileStore(y), str(y, "BUILD_HOST", "localhost"), str(y, "PUBLIC_URL", null), positive(y, "BUILD_TIMEOUT", 1800),
-        hostTools(y));
+        hostTools(y), JobSettings.load(y));
   }
 
   public ServerSettings withListen(String newBind, Integer newPort, Path newDataDir) {
@@ -116,21 +117,21 @@ public record ServerSettings(
         newDataDir == null ? dataDir : newDataDir, databaseUrl, databaseUser, databasePassword, redisUrl, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools);
+        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools, jobs);
   }
 
   public ServerSettings withDatabase(String url) {
     return new ServerSettings(bind, port, dataDir, url, databaseUser, databasePassword, redisUrl, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools);
+        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools, jobs);
   }
 
   public ServerSettings withRedis(String url) {
     return new ServerSettings(bind, port, dataDir, databaseUrl, databaseUser, databasePassword, url, balancers,
         portRangeStart, portRangeEnd, eventsChannel, eventsBufferKey, eventsBufferLength, procEventsChannel,
         buildExpirationDays, buildExpirationCount, apiLimitPerPage, sshUser, sshKey, sshKnownHosts, sshSudo,
-        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools);
+        siteTitle, fileStore, buildHost, publicUrl, buildTimeoutSeconds, hostTools, jobs);
   }
 
   /**

@@ -5,13 +5,18 @@ import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class JobRunner implements JobQueue, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
   static final String TASK = "vr-job";
+  /** The {@code jobs.username} of the recurring jobs' rows. */
+  public static final String SCHEDULE_USER = "(schedule)";
 
   /**
    * How the runner polls and heartbeats.
@@ -108,6 +115,16 @@ public final class JobRunner implements JobQueue, AutoCloseable {
   private volatile boolean stopping;
 
   public JobRunner(DataSource dataSource, Jdbi jdbi, Options options) {
+    this(dataSource, jdbi, options, Map.of());
+  }
+
+  /**
+   * A runner that also runs the recurring jobs of {@code schedules} (kind → interval; reference 7.9, the
+   * original's celerybeat): each kind runs once per interval across all servers of the database (db-scheduler's
+   * recurring task), as a {@code jobs} row of its kind (user {@value #SCHEDULE_USER}) run by the handler
+   * registered for it.
+   */
+  public JobRunner(DataSource dataSource, Jdbi jdbi, Options options, Map<String, Duration> schedules) {
     this.jdbi = jdbi;
     this.options = options;
     this.connections = new BoundConnections(dataSource);
@@ -116,7 +133,11 @@ public final class JobRunner implements JobQueue, AutoCloseable {
         .onFailure((complete, ops) -> ops.reschedule(complete, Instant.now().plus(options.retryAfterStop())))
         .onDeadExecutionRevive()
         .execute(this::execute);
+    List<RecurringTask<Void>> recurring = new ArrayList<>();
+    schedules.forEach((kind, every) -> recurring.add(Tasks.recurring(TASK + "-" + kind, Schedules.fixedDelay(every))
+        .execute((instance, ctx) -> runScheduled(kind))));
     this.scheduler = Scheduler.create(connections, task)
+        .startTasks(recurring)
         .schedulerName(new SchedulerName.Fixed(options.name()))
         .threads(options.threads())
         .pollingInterval(options.pollingInterval())
@@ -175,6 +196,16 @@ public final class JobRunner implements JobQueue, AutoCloseable {
       LOG.warn("ignoring a scheduled job with a bad id '{}'", instance.getId());
       return;
     }
+    run(id);
+  }
+
+  /** One run of a recurring job: a row of its own, run here at once. */
+  private void runScheduled(String kind) {
+    String trace = UUID.randomUUID().toString().replace("-", "");
+    run(jdbi.inTransaction(h -> JobRows.insert(h, kind, null, null, trace, SCHEDULE_USER)));
+  }
+
+  private void run(long id) {
     Optional<Job> claimed = JobRows.claim(jdbi, id, options.name());
     if (claimed.isEmpty()) {
       return; // finished by an earlier attempt, or deleted

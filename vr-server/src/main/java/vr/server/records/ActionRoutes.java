@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import vr.server.api.Access;
 import vr.server.api.ApiException;
@@ -59,6 +61,8 @@ public final class ActionRoutes {
   /** Registered before the generic resources, so {@code testruns/latest/} wins over {@code testruns/{id}/}. */
   public void register(Router r) {
     r.get("/api/v1/testruns/latest/", Access.USER, "Redirect (302) to the newest finished test run", this::latestRun);
+    r.post("/api/v1/testruns/run/", Access.USER,
+        "Uptest every proc of every active host into a new test run (202, {\"job_id\": id, \"trace_id\": t})", this::testRun);
     r.post("/api/v1/builds/{id}/build/", Access.USER, "Start the build (202); it runs on the build host", this::build);
     r.post("/api/v1/swarms/{id}/swarm/", Access.USER,
         "Dispatch the swarm (202, {\"swarm_id\": trace id}); body {\"batch\": K, \"canary\": true, \"plan\": id}, all optional",
@@ -83,6 +87,14 @@ public final class ActionRoutes {
     }
     String q = ctx.queryString();
     ctx.redirect("/api/v1/testruns/" + id + "/" + (q == null || q.isEmpty() ? "" : "?" + q), io.javalin.http.HttpStatus.FOUND);
+  }
+
+  /** The on-demand run of the hourly uptests (the original had none, its #40): a job of their kind. */
+  void testRun(Context ctx) {
+    String trace = Jobs.traceId();
+    long job = jdbi.inTransaction(h -> jobs.enqueue(h, "uptest_all_procs", null, null, trace, Router.principal(ctx).username()));
+    audit.record(Router.principal(ctx), "uptest", "all procs", null, false);
+    ctx.status(202).contentType("application/json").result(Json.write(Map.of("job_id", job, "trace_id", trace)));
   }
 
   void build(Context ctx) {
@@ -113,13 +125,39 @@ public final class ActionRoutes {
       if (s.get("release_id") == null) {
         throw ApiException.badField("version", "version: the swarm has no release; set its version first");
       }
-      jobs.enqueue(h, "swarm", id, params, trace, Router.principal(ctx).username());
       Map<String, Object> out = new LinkedHashMap<>();
       resources.registry().def("swarms").hooks().decorate(h, s, out, new RenderContext());
-      return (String) out.get("shortname");
+      String name = (String) out.get("shortname");
+      refuseWhileDispatched(h, id, name);
+      jobs.enqueue(h, "swarm", id, params, trace, Router.principal(ctx).username());
+      return name;
     });
     audit.record(Router.principal(ctx), "swarm", shortname, null, false);
     ctx.status(202).contentType("application/json").result(Json.write(Map.of("swarm_id", trace)));
+  }
+
+  /**
+   * One dispatch of a swarm at a time, refused up front (409) rather than failing later in the job: the swarm's
+   * row is locked for the rest of the request's transaction, so of two requests (on one server or two) the second
+   * waits for the first to commit and then sees its queued job. A dispatch run outside the job queue (its claim in
+   * {@code swarms.running_trace}) counts as well.
+   */
+  private static void refuseWhileDispatched(Handle h, long id, String name) {
+    String claim = h.createQuery("SELECT running_trace FROM swarms WHERE id = :s FOR UPDATE").bind("s", id)
+        .mapTo(String.class).findOne().orElse(null);
+    Optional<Map<String, Object>> job = h.createQuery("SELECT id, state, trace_id, runner, created_time FROM jobs "
+            + "WHERE kind = 'swarm' AND target_id = :s AND state IN ('queued', 'running') ORDER BY id")
+        .bind("s", id).mapToMap().findFirst();
+    if (job.isPresent()) {
+      Map<String, Object> j = job.get();
+      throw ApiException.conflict(null, "swarm " + name + " is already being dispatched: job " + j.get("id") + " (trace "
+          + j.get("trace_id") + ", " + j.get("state") + (j.get("runner") == null ? "" : " on " + j.get("runner"))
+          + ", queued at " + j.get("created_time") + "); dispatch again when it has finished");
+    }
+    if (claim != null) {
+      throw ApiException.conflict(null, "swarm " + name + " is already being dispatched: trace " + claim
+          + "; dispatch again when it has finished");
+    }
   }
 
   void deploy(Context ctx) {

@@ -231,7 +231,7 @@ final class DeployStep {
         Integer port = null;
         int p = want.name().port();
         for (int i = 0; i < LOCK_TRIES && port == null; i++) {
-          if (!used.contains(p) && store.lockPort(hostId, p)) {
+          if (!used.contains(p) && store.lockPort(hostId, p, ctx.trace)) {
             port = p;
           } else {
             used.add(p);

@@ -91,6 +91,16 @@ public final class SwarmFlow implements AutoCloseable {
    * @throws SwarmBusyException when a dispatch of this swarm runs already
    */
   public SwarmOutcome run(long swarmId, String traceId, DispatchOptions options) {
+    return run(swarmId, traceId, options, false);
+  }
+
+  /**
+   * As {@link #run(long, String, DispatchOptions)}; {@code resumed} when an earlier attempt of this dispatch died
+   * with its server (abandoned first: {@link SwarmRuns#abandon}). A resumed dispatch uptests every proc of the
+   * release it finds before anything else: the dead attempt may have deployed procs it never uptested, and a
+   * plain dispatch would count them as current and route them.
+   */
+  public SwarmOutcome run(long swarmId, String traceId, DispatchOptions options, boolean resumed) {
     long runId = runs.begin(swarmId, traceId, options.toJson());
     SwarmContext ctx = new SwarmContext(traceId, new SwarmEvents(events, traceId));
     ctx.options = options;
@@ -114,6 +124,14 @@ public final class SwarmFlow implements AutoCloseable {
         ports = SwarmPlan.seeded(ports, options.plan());
       }
       deploy.place(ctx, ports);
+      if (resumed) {
+        // the dead attempt may have deployed procs of this release it never uptested: test them before any
+        // routing (a failure removes them, as a new batch's)
+        List<PlacedProc> adopted = new ArrayList<>(ctx.current);
+        adopted.removeAll(ctx.surplus);
+        runs.step(runId, step = "uptest", null, null);
+        uptest.run(ctx, adopted);
+      }
       ctx.steps.put("deploy", Duration.ofNanos(System.nanoTime() - t));
       List<List<PlacedProc>> batches = batches(ctx.placements, options);
       // the procs this dispatch replaces while it runs, as many per batch as the batch brought: the old

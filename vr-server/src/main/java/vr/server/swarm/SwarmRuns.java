@@ -68,13 +68,15 @@ public final class SwarmRuns {
   }
 
   /**
-   * Frees swarms whose dispatch died with its server, marking their runs failed: for the job runner to call at
-   * start-up (with every trace it does not run) or for an administrator. Returns how many were freed.
+   * Frees the swarm whose dispatch {@code trace} died with its server: its run is marked failed with {@code why},
+   * the port locks it held are dropped, and the swarm may be dispatched again. For a resumed swarm job before it
+   * dispatches again, and for the start-up sweep ({@link #abandonOrphans}). Returns how many swarms were freed.
    */
   public int abandon(String trace, String why) {
     return jdbi.inTransaction(h -> {
       h.createUpdate("UPDATE swarm_runs SET state = 'failed', message = :m, end_time = :n WHERE trace_id = :t AND state = 'running'")
           .bind("m", why).bind("n", OffsetDateTime.now()).bind("t", trace).execute();
+      h.createUpdate("DELETE FROM port_locks WHERE trace_id = :t").bind("t", trace).execute();
       return h.createUpdate("UPDATE swarms SET running_trace = NULL, running_since = NULL WHERE running_trace = :t")
           .bind("t", trace).execute();
     });
@@ -121,5 +123,20 @@ public final class SwarmRuns {
           .bind("d", decision).bind("u", user).bind("id", run.get("id")).execute();
       return (String) run.get("trace_id");
     });
+  }
+
+  /**
+   * Abandons every claim no job will finish: a swarm claimed by a trace whose job is neither queued nor running
+   * (a job whose server died is still {@code running} and is resumed by the job runner, which abandons it then).
+   * The claims of dispatches run outside the job queue are left alone unless {@code olderThan} has passed.
+   * Returns the traces abandoned.
+   */
+  public java.util.List<String> abandonOrphans(java.time.Duration olderThan, String why) {
+    java.util.List<String> traces = jdbi.withHandle(h -> h.createQuery("SELECT s.running_trace FROM swarms s "
+            + "WHERE s.running_trace IS NOT NULL AND s.running_since < :old AND NOT EXISTS (SELECT 1 FROM jobs j "
+            + "WHERE j.trace_id = s.running_trace AND j.state IN ('queued', 'running'))")
+        .bind("old", OffsetDateTime.now().minus(olderThan)).mapTo(String.class).list());
+    traces.forEach(t -> abandon(t, why));
+    return traces;
   }
 }

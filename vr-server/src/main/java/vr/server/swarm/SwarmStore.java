@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import vr.common.model.UptestResult;
@@ -49,7 +50,7 @@ public final class SwarmStore {
     });
   }
 
-  private static SwarmRecord read(org.jdbi.v3.core.Handle h, long swarmId, boolean built) {
+  private static SwarmRecord read(Handle h, long swarmId, boolean built) {
     Map<String, Object> s = h.createQuery("SELECT s.*, a.name AS app_name, a.repo_url, a.repo_type, q.name AS squad_name "
             + "FROM swarms s JOIN apps a ON a.id = s.app_id JOIN squads q ON q.id = s.squad_id WHERE s.id = :id")
         .bind("id", swarmId).mapToMap().findFirst()
@@ -58,13 +59,30 @@ public final class SwarmStore {
     if (releaseId == null) {
       throw new SwarmFailedException("swarm " + swarmId + " has no release: set its version first");
     }
-    long rid = ((Number) releaseId).longValue();
+    ReleaseRead rr = release(h, ((Number) releaseId).longValue(), " of swarm " + swarmId, built);
+    List<SwarmRecord.SquadHost> hosts = h.createQuery("SELECT id, name, active FROM hosts WHERE squad_id = :q ORDER BY name")
+        .bind("q", s.get("squad_id"))
+        .map((rs, ctx) -> new SwarmRecord.SquadHost(rs.getLong("id"), rs.getString("name"), rs.getBoolean("active")))
+        .list();
+    return new SwarmRecord(swarmId, (String) s.get("app_name"), (String) s.get("repo_url"), (String) s.get("repo_type"),
+        (String) s.get("config_name"), (String) s.get("proc_name"), (String) s.get("squad_name"),
+        ((Number) s.get("size")).intValue(), (String) s.get("pool"), (String) s.get("balancer"), rr.release(), hosts,
+        rr.build(), rr.inputs());
+  }
+
+  private record ReleaseRead(SwarmRecord.Release release, SwarmRecord.Build build, String inputs) {}
+
+  /**
+   * A release, hashed here when its build is usable and it was not yet; {@code built}: fail unless the build is
+   * usable (else the release comes back without a hash). {@code what} names it in the error.
+   */
+  private static ReleaseRead release(Handle h, long rid, String what, boolean built) {
     ReleaseService.hashIfBuilt(h, rid);
     Map<String, Object> r = h.createQuery("SELECT * FROM releases WHERE id = :r").bind("r", rid).mapToMap().one();
     Map<String, Object> b = h.createQuery("SELECT * FROM builds WHERE id = :b").bind("b", r.get("build_id")).mapToMap().one();
     boolean usable = "success".equals(b.get("status")) && b.get("file") != null && r.get("hash") != null;
     if (built && !usable) {
-      throw new SwarmFailedException("release " + rid + " of swarm " + swarmId + " has not been hashed: its build "
+      throw new SwarmFailedException("release " + rid + what + " has not been hashed: its build "
           + b.get("id") + " is " + b.get("status") + (b.get("file") == null ? " and has no file" : ""));
     }
     SwarmRecord.Image image = null;
@@ -87,14 +105,26 @@ public final class SwarmStore {
         String.valueOf(r.get("env_yaml")), String.valueOf(r.get("volumes")), String.valueOf(r.get("run_as")),
         String.valueOf(r.get("mem_limit")), String.valueOf(r.get("memsw_limit")), String.valueOf(b.get("id")),
         String.valueOf(b.get("tag")), String.valueOf(b.get("os_image_id")));
-    List<SwarmRecord.SquadHost> hosts = h.createQuery("SELECT id, name, active FROM hosts WHERE squad_id = :q ORDER BY name")
-        .bind("q", s.get("squad_id"))
-        .map((rs, ctx) -> new SwarmRecord.SquadHost(rs.getLong("id"), rs.getString("name"), rs.getBoolean("active")))
-        .list();
-    return new SwarmRecord(swarmId, (String) s.get("app_name"), (String) s.get("repo_url"), (String) s.get("repo_type"),
-        (String) s.get("config_name"), (String) s.get("proc_name"), (String) s.get("squad_name"),
-        ((Number) s.get("size")).intValue(), (String) s.get("pool"), (String) s.get("balancer"), release, hosts,
-        new SwarmRecord.Build(((Number) b.get("id")).longValue(), (String) b.get("status"), usable), inputs);
+    return new ReleaseRead(release, new SwarmRecord.Build(((Number) b.get("id")).longValue(), (String) b.get("status"), usable),
+        inputs);
+  }
+
+  /**
+   * What a manual deploy of release {@code releaseId} to {@code host} needs, as a swarm of its own: the app, the
+   * release, the config and proc names given, and the host (any host, in a squad or not).
+   */
+  public SwarmRecord loadForDeploy(long releaseId, String configName, String procName, String host) {
+    return jdbi.inTransaction(h -> {
+      Map<String, Object> a = h.createQuery("SELECT a.name, a.repo_url, a.repo_type FROM releases r "
+              + "JOIN builds b ON b.id = r.build_id JOIN apps a ON a.id = b.app_id WHERE r.id = :r")
+          .bind("r", releaseId).mapToMap().findFirst().orElseThrow(() -> new SwarmFailedException("no release " + releaseId));
+      ReleaseRead rr = release(h, releaseId, "", true);
+      SwarmRecord.SquadHost target = h.createQuery("SELECT id, name, active FROM hosts WHERE name = :n").bind("n", host)
+          .map((rs, ctx) -> new SwarmRecord.SquadHost(rs.getLong("id"), rs.getString("name"), rs.getBoolean("active")))
+          .findFirst().orElseThrow(() -> new SwarmFailedException("no host " + host));
+      return new SwarmRecord(0, (String) a.get("name"), (String) a.get("repo_url"), (String) a.get("repo_type"),
+          configName, procName, null, 1, null, null, rr.release(), List.of(target), rr.build(), rr.inputs());
+    });
   }
 
   /** A proc a swarm deployed, as {@code swarm_procs} records it; {@code gone} when its host was marked gone. */
@@ -135,11 +165,14 @@ public final class SwarmStore {
         .bind("h", hostId).mapTo(Integer.class).list()));
   }
 
-  /** Locks a port; false when another deploy holds it (the unique key is the guard between server processes). */
-  public boolean lockPort(long hostId, int port) {
+  /**
+   * Locks a port for the dispatch or deploy {@code trace}; false when another deploy holds it (the unique key is
+   * the guard between server processes). The trace lets a resumed job free what its dead attempt held.
+   */
+  public boolean lockPort(long hostId, int port, String trace) {
     try {
-      jdbi.useHandle(h -> h.createUpdate("INSERT INTO port_locks (host_id, port, created_time) VALUES (:h, :p, :t)")
-          .bind("h", hostId).bind("p", port).bind("t", OffsetDateTime.now()).execute());
+      jdbi.useHandle(h -> h.createUpdate("INSERT INTO port_locks (host_id, port, created_time, trace_id) VALUES (:h, :p, :t, :tr)")
+          .bind("h", hostId).bind("p", port).bind("t", OffsetDateTime.now()).bind("tr", trace).execute());
       return true;
     } catch (UnableToExecuteStatementException e) {
       if (e.getCause() instanceof SQLException q && q.getSQLState() != null && q.getSQLState().startsWith("23")) {
@@ -147,6 +180,20 @@ public final class SwarmStore {
       }
       throw e;
     }
+  }
+
+  /** Frees every port lock {@code trace} holds; returns how many. */
+  public int unlockPorts(String trace) {
+    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM port_locks WHERE trace_id = :t").bind("t", trace).execute());
+  }
+
+  /**
+   * Deletes the port locks older than {@code maxAge} (a lock is held only while its proc deploys, so an old one
+   * was left by a deploy that died without its job being resumed); returns how many.
+   */
+  public int expirePortLocks(java.time.Duration maxAge) {
+    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM port_locks WHERE created_time < :t")
+        .bind("t", OffsetDateTime.now().minus(maxAge)).execute());
   }
 
   public void unlockPort(long hostId, int port) {

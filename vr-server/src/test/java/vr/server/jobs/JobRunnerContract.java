@@ -75,6 +75,36 @@ abstract class JobRunnerContract {
   }
 
   @Test
+  void aScheduledJobRunsOncePerIntervalAcrossTwoRunnersAndIsRecorded() throws Exception {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    for (String name : List.of("a", "b")) {
+      JobRunner r = new JobRunner(db.dataSource(), db.jdbi(), fast().withName(name), Map.of("tick", Duration.ofSeconds(2)));
+      runners.add(r);
+      r.register("tick", job -> {
+        ran.add(name + ":" + job.id());
+        return "ticked on " + name;
+      }).start();
+    }
+    await("three ticks", Duration.ofSeconds(60), () -> ran.size() >= 3);
+    runners.forEach(JobRunner::close);
+    List<Map<String, Object>> rows = db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE kind = 'tick' ORDER BY id")
+        .mapToMap().list());
+    // one row per run, never two runs of one interval (they would be as many rows as runs on both runners)
+    assertThat(rows).hasSize(ran.size());
+    assertThat(rows).allSatisfy(r -> {
+      assertThat(r.get("state")).isEqualTo("succeeded");
+      assertThat(r.get("username")).isEqualTo(JobRunner.SCHEDULE_USER);
+      assertThat((String) r.get("message")).startsWith("ticked on ");
+    });
+    List<java.time.OffsetDateTime> starts = rows.stream().map(r -> (java.time.OffsetDateTime) db.jdbi().withHandle(h ->
+        h.createQuery("SELECT started_time FROM jobs WHERE id = :i").bind("i", r.get("id")).mapTo(java.time.OffsetDateTime.class).one()))
+        .toList();
+    for (int i = 1; i < starts.size(); i++) {
+      assertThat(Duration.between(starts.get(i - 1), starts.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+    }
+  }
+
+  @Test
   void eachJobRunsExactlyOnceAcrossTwoRunners() throws Exception {
     Map<Long, List<String>> runs = new ConcurrentHashMap<>();
     for (String name : List.of("a", "b")) {

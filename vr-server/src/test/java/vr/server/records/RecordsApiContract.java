@@ -223,6 +223,60 @@ abstract class RecordsApiContract {
   }
 
   @Test
+  void aSecondDispatchOfASwarmWhileOneIsQueuedIsRefusedNamingIt() {
+    squadWithApp();
+    ok(s.post("/api/v1/apps/", "{\"name\": \"other_app\", \"repo_url\": \"https://example.invalid/o.git\"}"), 201);
+    String web = json(ok(s.post("/api/v1/swarms/", "{\"app\": \"web_app\", \"squad\": \"front\", \"proc_name\": \"web\","
+        + " \"config_name\": \"prod\", \"version\": \"v2\"}"), 201)).get("resource_uri").asText();
+    String other = json(ok(s.post("/api/v1/swarms/", "{\"app\": \"other_app\", \"squad\": \"front\", \"proc_name\": \"web\","
+        + " \"config_name\": \"prod\", \"version\": \"v1\"}"), 201)).get("resource_uri").asText();
+    String trace = json(ok(s.post(web + "swarm/", ""), 202)).get("swarm_id").asText();
+    JsonNode refused = json(ok(s.post(web + "swarm/", ""), 409));
+    assertThat(refused.get("error").asText()).startsWith("swarm web_app-v2-prod-web is already being dispatched: job ")
+        .contains("trace " + trace + ", queued");
+    // another app's swarm runs at the same time
+    ok(s.post(other + "swarm/", ""), 202);
+    // a claim held by a dispatch outside the queue counts as well
+    s.db.jdbi().useHandle(h -> h.execute("UPDATE jobs SET state = 'failed'"));
+    s.db.jdbi().useHandle(h -> h.execute("UPDATE swarms SET running_trace = 'abc' WHERE app_id = (SELECT id FROM apps WHERE name = 'web_app')"));
+    assertThat(json(ok(s.post(web + "swarm/", ""), 409)).get("error").asText()).contains("already being dispatched: trace abc");
+    s.db.jdbi().useHandle(h -> h.execute("UPDATE swarms SET running_trace = NULL"));
+    // once the first has finished, the swarm may be dispatched again
+    ok(s.post(web + "swarm/", ""), 202);
+    long queued = s.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE state = 'queued'").mapTo(Long.class).one());
+    assertThat(queued).isEqualTo(1);
+  }
+
+  @Test
+  void ofSimultaneousDispatchesOfOneSwarmExactlyOneIsAccepted() throws Exception {
+    squadWithApp();
+    String web = json(ok(s.post("/api/v1/swarms/", "{\"app\": \"web_app\", \"squad\": \"front\", \"proc_name\": \"web\","
+        + " \"config_name\": \"prod\", \"version\": \"v2\"}"), 201)).get("resource_uri").asText();
+    int n = 8;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        answers.add(pool.submit(() -> {
+          start.await();
+          return s.post(web + "swarm/", "").statusCode();
+        }));
+      }
+      java.util.List<Integer> codes = new java.util.ArrayList<>();
+      for (var f : answers) {
+        codes.add(f.get());
+      }
+      assertThat(codes).filteredOn(c -> c == 202).hasSize(1);
+      assertThat(codes).filteredOn(c -> c == 409).hasSize(n - 1);
+    } finally {
+      pool.shutdownNow();
+    }
+    long jobs = s.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs").mapTo(Long.class).one());
+    assertThat(jobs).isEqualTo(1);
+  }
+
+  @Test
   void aPrebuiltBuildUploadedIsASuccessfulBuildAndBadUploadsStoreNothing() throws Exception {
     squadWithApp();
     byte[] tarball = "not really a tarball, but bytes with an md5".getBytes(java.nio.charset.StandardCharsets.UTF_8);
