@@ -183,6 +183,38 @@ class ImagerTest {
   }
 
   @Test
+  void aBaseNameOfDotsOrAnEnvValueWithALineBreakExitsTwoBeforeAnythingIsFetchedOrWritten() throws IOException {
+    // The base is served from a port where nothing listens: fetching it would fail with exit 1, not 2.
+    String[] cases = {
+        "base_image_url: http://127.0.0.1:1/base.tar.gz\nbase_image_name: '..'\nnew_image_name: x\nscript_url: provision.sh\n",
+        "base_image_url: http://127.0.0.1:1/base.tar.gz\nbase_image_name: tiny\nnew_image_name: x\nscript_url: provision.sh\n"
+            + "env:\n  A: \"one\\ntwo\"\n",
+    };
+    String[] errors = {
+        "vimage: error: bad.yaml line 2: base_image_name must not be only dots, not '..'",
+        "vimage: error: bad.yaml line 5: env value of A must not contain a line break or other control character: 'one\\ntwo'",
+    };
+    List<String> ran = new ArrayList<>();
+    ImageContainer c = fake((run, script, o) -> {
+      ran.add("ran");
+      return 0;
+    });
+    for (int i = 0; i < cases.length; i++) {
+      Files.writeString(work.resolve("bad.yaml"), cases[i]);
+      Tool.Result r = Tool.capture(new VimageCommand(paths, () -> c), "build", "--out-dir", out.toString(),
+          work.resolve("bad.yaml").toString());
+      assertThat(r.exitCode()).as(cases[i]).isEqualTo(2);
+      assertThat(r.err()).isEqualTo(errors[i] + "\n");
+      assertThat(paths.root()).doesNotExist();
+      assertThat(out).isEmptyDirectory();
+      try (Stream<Path> s = Files.list(dir)) {
+        assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("base", "stack", "out", "host-resolv.conf");
+      }
+    }
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
   void aBaseWithTheWrongMd5FailsBeforeAnythingRuns() throws IOException {
     Files.writeString(work.resolve("image.yaml"), """
         base_image_url: base.tar.gz
