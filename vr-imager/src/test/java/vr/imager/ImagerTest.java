@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -212,6 +216,39 @@ class ImagerTest {
       }
     }
     assertThat(ran).isEmpty();
+  }
+
+  @Test
+  void aBaseWhoseDirectoryEntryALaterLinkReplacesGivesTheHostFileNothing() throws IOException {
+    // Owner 0 and mode 04755 on a directory entry `vd/`, then a symlink `vd` to a host binary: the directory's
+    // attributes once landed on the binary, which became setuid root (run as root, as vimage is).
+    Path victim = Files.writeString(dir.resolve("host-binary"), "elf");
+    Files.setAttribute(victim, "unix:mode", 0755);
+    Map<String, Object> before = Files.readAttributes(victim, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(
+        Files.newOutputStream(work.resolve("base.tar.gz"))))) {
+      TarArchiveEntry etc = new TarArchiveEntry("etc/", TarConstants.LF_DIR);
+      etc.setMode(0755);
+      tar.putArchiveEntry(etc);
+      tar.closeArchiveEntry();
+      TarArchiveEntry d = new TarArchiveEntry("vd/", TarConstants.LF_DIR);
+      d.setMode(04755);
+      d.setIds(0, 0);
+      tar.putArchiveEntry(d);
+      tar.closeArchiveEntry();
+      TarArchiveEntry l = new TarArchiveEntry("vd", TarConstants.LF_SYMLINK, true);
+      l.setLinkName(victim.toString());
+      tar.putArchiveEntry(l);
+      tar.closeArchiveEntry();
+    }
+    ImageContainer c = fake((run, script, o) -> {
+      assertThat(Files.isSymbolicLink(run.rootfs().resolve("vd"))).isTrue();
+      return 0;
+    });
+    Tool.Result r = Tool.capture(new VimageCommand(paths, () -> c), "build", "--out-dir", out.toString(),
+        work.resolve("image.yaml").toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(Files.readAttributes(victim, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(before);
   }
 
   @Test
