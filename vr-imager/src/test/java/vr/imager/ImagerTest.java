@@ -26,6 +26,7 @@ import vr.common.VrException;
 import vr.common.cli.Tool;
 import vr.common.fs.Archives;
 import vr.common.fs.VrPaths;
+import vr.common.testing.HostileTars;
 import vr.imager.cli.VimageCommand;
 
 /** The build flow around the container, with a stand-in container that acts like a provisioning script. */
@@ -231,15 +232,7 @@ class ImagerTest {
       etc.setMode(0755);
       tar.putArchiveEntry(etc);
       tar.closeArchiveEntry();
-      TarArchiveEntry d = new TarArchiveEntry("vd/", TarConstants.LF_DIR);
-      d.setMode(04755);
-      d.setIds(0, 0);
-      tar.putArchiveEntry(d);
-      tar.closeArchiveEntry();
-      TarArchiveEntry l = new TarArchiveEntry("vd", TarConstants.LF_SYMLINK, true);
-      l.setLinkName(victim.toString());
-      tar.putArchiveEntry(l);
-      tar.closeArchiveEntry();
+      HostileTars.directoryThenLink(tar, "vd", 04755, victim);
     }
     ImageContainer c = fake((run, script, o) -> {
       assertThat(Files.isSymbolicLink(run.rootfs().resolve("vd"))).isTrue();

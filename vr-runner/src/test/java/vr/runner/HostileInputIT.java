@@ -23,10 +23,10 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import vr.common.cli.Tool;
 import vr.common.container.LxcConfig;
+import vr.common.testing.HostileTars;
 import vr.common.testing.Prereqs;
 import vr.common.testing.Stacks;
 
@@ -164,19 +164,6 @@ class HostileInputIT extends RunnerItBase {
     assertThat(r.err()).contains("uptests/etc: a symbolic link out of app");
   }
 
-  /** Writes to {@code tar} a directory {@code vd/} of {@code mode} and owner 0, then a symlink {@code vd} to {@code victim}. */
-  private static void dirThenLinkTo(TarArchiveOutputStream tar, Path victim, int mode) throws IOException {
-    TarArchiveEntry d = new TarArchiveEntry("vd/", TarConstants.LF_DIR);
-    d.setMode(mode);
-    d.setIds(0, 0);
-    tar.putArchiveEntry(d);
-    tar.closeArchiveEntry();
-    TarArchiveEntry l = new TarArchiveEntry("vd", TarConstants.LF_SYMLINK, true);
-    l.setLinkName(victim.toString());
-    tar.putArchiveEntry(l);
-    tar.closeArchiveEntry();
-  }
-
   /** A file of the host, owned by uid 1234 with mode 0755, that a hostile archive aims at. */
   private Path victim(String name) throws IOException {
     Path v = Files.writeString(tmp.resolve(name), "host binary");
@@ -206,7 +193,7 @@ class HostileInputIT extends RunnerItBase {
       tar.putArchiveEntry(p);
       tar.write(procfile);
       tar.closeArchiveEntry();
-      dirThenLinkTo(tar, buildVictim, 04777);
+      HostileTars.directoryThenLink(tar, "vd", 04777, buildVictim);
     }
     try (TarArchiveInputStream in = new TarArchiveInputStream(new GZIPInputStream(
             Files.newInputStream(served.resolve("busybox.tar.gz"))));
@@ -218,7 +205,7 @@ class HostileInputIT extends RunnerItBase {
         in.transferTo(tar);
         tar.closeArchiveEntry();
       }
-      dirThenLinkTo(tar, imageVictim, 04755);
+      HostileTars.directoryThenLink(tar, "vd", 04755, imageVictim);
     }
     Path yaml = procYaml("proc.yaml", "vd-build.tar.gz", 5113, "", "vd-image");
     Tool.Result r = vrun("setup", yaml.toString());
