@@ -33,7 +33,7 @@ final class ResolvConf {
     Path etc = rootfs.resolve("etc");
     Path f = etc.resolve("resolv.conf");
     try {
-      if (Files.isSymbolicLink(etc) || (Files.exists(etc, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS))) {
+      if (Files.exists(etc, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS)) {
         throw new VrException("the base image's /etc is not a directory");
       }
       Files.createDirectories(etc);
@@ -48,6 +48,12 @@ final class ResolvConf {
 
   /** Puts the image's own resolv.conf back (see the class comment). */
   void restore() {
+    // The script ran as root in the image: had it made /etc a link (to "/etc", say), the host would resolve that
+    // link to its own /etc, and the file put back would replace the host's resolver configuration.
+    if (!Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+      throw new VrException("the provisioning script left /etc as something other than a directory (a symbolic"
+          + " link?); no image written");
+    }
     try {
       if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         byte[] now = Files.readAllBytes(file);

@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +26,7 @@ import vr.common.VrException;
 import vr.common.cli.Tool;
 import vr.common.fs.Archives;
 import vr.common.fs.VrPaths;
+import vr.common.testing.HostileTars;
 import vr.imager.cli.VimageCommand;
 
 /** The build flow around the container, with a stand-in container that acts like a provisioning script. */
@@ -180,6 +185,63 @@ class ImagerTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).startsWith("vimage: error: bad.yaml line 5: env must be a mapping");
     assertThat(out.resolve("x.log")).doesNotExist();
+  }
+
+  @Test
+  void aBaseNameOfDotsOrAnEnvValueWithALineBreakExitsTwoBeforeAnythingIsFetchedOrWritten() throws IOException {
+    // The base is served from a port where nothing listens: fetching it would fail with exit 1, not 2.
+    String[] cases = {
+        "base_image_url: http://127.0.0.1:1/base.tar.gz\nbase_image_name: '..'\nnew_image_name: x\nscript_url: provision.sh\n",
+        "base_image_url: http://127.0.0.1:1/base.tar.gz\nbase_image_name: tiny\nnew_image_name: x\nscript_url: provision.sh\n"
+            + "env:\n  A: \"one\\ntwo\"\n",
+    };
+    String[] errors = {
+        "vimage: error: bad.yaml line 2: base_image_name must not be only dots, not '..'",
+        "vimage: error: bad.yaml line 5: env value of A must not contain a line break or other control character: 'one\\ntwo'",
+    };
+    List<String> ran = new ArrayList<>();
+    ImageContainer c = fake((run, script, o) -> {
+      ran.add("ran");
+      return 0;
+    });
+    for (int i = 0; i < cases.length; i++) {
+      Files.writeString(work.resolve("bad.yaml"), cases[i]);
+      Tool.Result r = Tool.capture(new VimageCommand(paths, () -> c), "build", "--out-dir", out.toString(),
+          work.resolve("bad.yaml").toString());
+      assertThat(r.exitCode()).as(cases[i]).isEqualTo(2);
+      assertThat(r.err()).isEqualTo(errors[i] + "\n");
+      assertThat(paths.root()).doesNotExist();
+      assertThat(out).isEmptyDirectory();
+      try (Stream<Path> s = Files.list(dir)) {
+        assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("base", "stack", "out", "host-resolv.conf");
+      }
+    }
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
+  void aBaseWhoseDirectoryEntryALaterLinkReplacesGivesTheHostFileNothing() throws IOException {
+    // Owner 0 and mode 04755 on a directory entry `vd/`, then a symlink `vd` to a host binary: the directory's
+    // attributes once landed on the binary, which became setuid root (run as root, as vimage is).
+    Path victim = Files.writeString(dir.resolve("host-binary"), "elf");
+    Files.setAttribute(victim, "unix:mode", 0755);
+    Map<String, Object> before = Files.readAttributes(victim, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(
+        Files.newOutputStream(work.resolve("base.tar.gz"))))) {
+      TarArchiveEntry etc = new TarArchiveEntry("etc/", TarConstants.LF_DIR);
+      etc.setMode(0755);
+      tar.putArchiveEntry(etc);
+      tar.closeArchiveEntry();
+      HostileTars.directoryThenLink(tar, "vd", 04755, victim);
+    }
+    ImageContainer c = fake((run, script, o) -> {
+      assertThat(Files.isSymbolicLink(run.rootfs().resolve("vd"))).isTrue();
+      return 0;
+    });
+    Tool.Result r = Tool.capture(new VimageCommand(paths, () -> c), "build", "--out-dir", out.toString(),
+        work.resolve("image.yaml").toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(Files.readAttributes(victim, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(before);
   }
 
   @Test

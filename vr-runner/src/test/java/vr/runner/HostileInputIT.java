@@ -2,14 +2,31 @@ package vr.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import vr.common.cli.Tool;
 import vr.common.container.LxcConfig;
+import vr.common.testing.HostileTars;
 import vr.common.testing.Prereqs;
 import vr.common.testing.Stacks;
 
@@ -145,6 +162,188 @@ class HostileInputIT extends RunnerItBase {
     assertThat(r.out() + r.err()).doesNotContain("host-only-name");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("uptests/etc: a symbolic link out of app");
+  }
+
+  /** A file of the host, owned by uid 1234 with mode 0755, that a hostile archive aims at. */
+  private Path victim(String name) throws IOException {
+    Path v = Files.writeString(tmp.resolve(name), "host binary");
+    Files.setAttribute(v, "unix:uid", 1234);
+    Files.setAttribute(v, "unix:mode", 0755);
+    return v;
+  }
+
+  private static void assertUntouched(Path victim) throws IOException {
+    Map<String, Object> a = Files.readAttributes(victim, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+    assertThat(a).containsEntry("uid", 1234).containsEntry("gid", 0);
+    assertThat((Integer) a.get("mode") & 07777).isEqualTo(0755);
+  }
+
+  @Test
+  void aDirectoryEntryReplacedByALinkGivesTheHostFileNothingThroughVrunSetup() throws Exception {
+    // As the issue reproduced it: a build's `vd/` (which setup gives the proc's user) and an image's `vd/` owned
+    // by root with mode 04755, each followed by a symlink `vd` to a host file. The directory's attributes once
+    // landed on the host file: `nobody` mode 4777 from the build, setuid root from the image.
+    Path buildVictim = victim("build-victim");
+    Path imageVictim = victim("image-victim");
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(
+        Files.newOutputStream(served.resolve("vd-build.tar.gz"))))) {
+      TarArchiveEntry p = new TarArchiveEntry("Procfile");
+      byte[] procfile = "web: ls -ld /app/vd\n".getBytes(StandardCharsets.UTF_8);
+      p.setSize(procfile.length);
+      tar.putArchiveEntry(p);
+      tar.write(procfile);
+      tar.closeArchiveEntry();
+      HostileTars.directoryThenLink(tar, "vd", 04777, buildVictim);
+    }
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new GZIPInputStream(
+            Files.newInputStream(served.resolve("busybox.tar.gz"))));
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(
+            Files.newOutputStream(served.resolve("vd-image.tar.gz"))))) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        tar.putArchiveEntry(e);
+        in.transferTo(tar);
+        tar.closeArchiveEntry();
+      }
+      HostileTars.directoryThenLink(tar, "vd", 04755, imageVictim);
+    }
+    Path yaml = procYaml("proc.yaml", "vd-build.tar.gz", 5113, "", "vd-image");
+    Tool.Result r = vrun("setup", yaml.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertUntouched(buildVictim);
+    assertUntouched(imageVictim);
+    assertThat(Files.isSymbolicLink(root().resolve("images/vd-image/contents/vd"))).isTrue();
+    assertThat(Files.readAttributes(runner().layout(plan(yaml)).app().resolve("vd"), "unix:uid",
+        LinkOption.NOFOLLOW_LINKS)).containsEntry("uid", 65534);
+  }
+
+  /**
+   * A gzip member of {@code data}; members may follow each other in one file (gzip and GNU tar read them all).
+   */
+  private static void member(OutputStream out, byte[] data, int times) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(b)) {
+      z.write(data);
+    }
+    for (int i = 0; i < times; i++) {
+      b.writeTo(out);
+    }
+  }
+
+  @Test
+  void aTarBombBuildOrImageFailsSetupCleanlyAndLeavesNothing() throws Exception {
+    // A whole, valid tar.gz of 2 MB that unpacks to 2 GiB of zeros after a Procfile (GNU tar writes it all).
+    Path bomb = served.resolve("bomb.tar.gz");
+    try (OutputStream out = Files.newOutputStream(bomb)) {
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      byte[] procfile = "web: sleep 1000\n".getBytes(StandardCharsets.UTF_8);
+      byte[] header = new byte[512];
+      TarArchiveEntry p = new TarArchiveEntry("Procfile");
+      p.setSize(procfile.length);
+      p.writeEntryHeader(header);
+      head.write(header);
+      head.write(Arrays.copyOf(procfile, 512));
+      TarArchiveEntry zeros = new TarArchiveEntry("zeros");
+      zeros.setSize(2L << 30);
+      zeros.writeEntryHeader(header);
+      head.write(header);
+      member(out, head.toByteArray(), 1);
+      member(out, new byte[1 << 20], 2048);
+      member(out, new byte[1024], 1); // the end-of-archive blocks
+    }
+    assertThat(Files.size(bomb)).isLessThan(5L << 20);
+    Path yaml = procYaml("proc.yaml", "bomb.tar.gz", 5114, "", null);
+    Tool.Result r = vrun("setup", yaml.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).startsWith("vrun: error: ").contains("unpacks to more than 1 GiB (at 'zeros')", "VR_UNPACK_MAX_BYTES");
+    assertThat(r.err().lines().count()).isEqualTo(1);
+    assertNoProcLeftBehind();
+    assertThat(root().resolve("builds")).isDirectoryNotContaining(f -> !f.getFileName().toString()
+        .matches("bomb\\.tar\\.gz|\\.bomb\\.tar\\.gz\\.lock"));
+
+    Path yaml2 = procYaml("proc2.yaml", null, 5115, "cmd: 'true'\n", "bomb");
+    Tool.Result r2 = vrun("setup", yaml2.toString());
+    assertThat(r2.exitCode()).isEqualTo(1);
+    assertThat(r2.err()).contains("unpacks to more than 1 GiB (at 'zeros')");
+    assertThat(root().resolve("images/bomb")).isDirectoryNotContaining(p -> !p.getFileName().toString()
+        .matches("\\.lock|bomb\\.tar\\.gz"));
+    assertNoProcLeftBehind();
+  }
+
+  @Test
+  void aProfileDScriptLinkedToAHostFileIsNeverReadFromTheHost() throws Exception {
+    // .profile.d is sourced inside the container only: a link to a host path finds the image's file or nothing.
+    Path secret = Files.writeString(tmp.resolve("host-profile.sh"), "echo host-secret-line\n");
+    Path src = Files.createDirectories(tmp.resolve("src/.profile.d"));
+    Files.createSymbolicLink(src.resolve("evil.sh"), secret);
+    Files.writeString(src.resolve("plain.sh"), "echo from-the-build\n");
+    Path yaml = procYaml("proc.yaml", build("profile-link.tar.gz", src.getParent()), 5116, "cmd: 'true'\n", null);
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    String out = runToEnd(yaml);
+    assertThat(out).contains("from-the-build").doesNotContain("host-secret-line").endsWith("exit=0");
+  }
+
+  @Test
+  void hostileSettingsExitTwoInOneLineAndCreateNothing() throws Exception {
+    Path vol = Files.createDirectories(tmp.resolve("vol"));
+    String anchor = "x".repeat(1_000_000);
+    StringBuilder aliases = new StringBuilder("env:\n  BIG: &b " + anchor + "\n");
+    for (int i = 0; i < 2000; i++) {
+      aliases.append("  K").append(i).append(": *b\n");
+    }
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put(aliases.toString(), "aliases repeat more than 1048576 characters");
+    cases.put("image_name: '.'\n", "image_name");
+    cases.put("image_name: '..'\n", "image_name");
+    cases.put("port: \"80\"\n", "port");
+    cases.put("port: 0x50\n", "port");
+    cases.put("volumes: [[" + vol + "/../etc, /data]]\n", "volumes");
+    cases.put("proc_name: " + "p".repeat(100_000) + "\n", "proc_name");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path yaml = procYaml("bad.yaml", null, 5117, "cmd: 'true'\n", null);
+      String key = c.getKey().substring(0, c.getKey().indexOf(':'));
+      String text = Files.readString(yaml).lines().filter(l -> !l.startsWith(key + ":"))
+          .reduce("", (a, l) -> a + l + "\n");
+      Files.writeString(yaml, text + c.getKey());
+      Tool.Result r = vrun("setup", yaml.toString());
+      String what = c.getKey().length() > 40 ? c.getKey().substring(0, 40) : c.getKey();
+      assertThat(r.exitCode()).as(what).isEqualTo(2);
+      assertThat(r.err()).as(what).startsWith("vrun: error: ").contains("bad.yaml line ", c.getValue());
+      assertThat(r.err().lines().count()).as(what).isEqualTo(1);
+      assertThat(r.err().length()).as(what).isLessThan(400);
+      assertThat(root()).as(what).doesNotExist();
+    }
+    // Too big to read (sparse: 60 MB that reading would hold in memory twice over), and a FIFO with no writer.
+    Path big = tmp.resolve("big.yaml");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(60L << 20);
+    }
+    Tool.Result r = vrun("setup", big.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("vrun: error: big.yaml: is 62914560 bytes; a configuration file may have at most"
+        + " 4194304 bytes (4 MiB)\n");
+    Path fifo = tmp.resolve("fifo.yaml");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Tool.Result f = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> vrun("setup", fifo.toString()));
+    assertThat(f.exitCode()).isEqualTo(2);
+    assertThat(f.err()).isEqualTo("vrun: error: fifo.yaml: is a FIFO, socket or device; only a regular file is read\n");
+    assertThat(root()).doesNotExist();
+  }
+
+  @Test
+  void aCachedCopyOfARootOnlyBuildIsRootOnly() throws Exception {
+    Path src = tmp.resolve("secret-build.tar.gz");
+    Fixtures.build(src, Map.of("Procfile", "web: sleep 1000\n"));
+    Files.setAttribute(src, "unix:mode", 0600);
+    Path yaml = procYaml("proc.yaml", null, 5118, "build_url: file://" + src + "\n", null);
+    assertThat(vrun("setup", yaml.toString()).exitCode()).isZero();
+    try (var s = Files.list(root().resolve("builds"))) {
+      List<Path> copies = s.filter(p -> p.getFileName().toString().endsWith(".tar.gz")).toList();
+      assertThat(copies).hasSize(1);
+      Map<String, Object> a = Files.readAttributes(copies.get(0), "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+      assertThat(a).containsEntry("uid", 0);
+      assertThat((Integer) a.get("mode") & 07777).isEqualTo(0600);
+    }
   }
 
   /** A busybox stack with {@code /bin/privs} (privs.c) setuid root, served as {@code privs.tar.gz}. */
