@@ -128,8 +128,8 @@ public final class HaproxyBalancer extends SshBalancer {
     Set<Node> before = ch.before() == null ? Set.of() : ch.before();
     Set<Node> after = ch.after() == null ? Set.of() : ch.after();
     // a failed reload: load the restored file again; failed runtime changes: put the running servers back
-    // the activation defined the functions; when it did not run, neither flag is set and nothing is undone
-    return "if [ \"${vr_reload_failed-}\" = 1 ]; then vr_reload " + (ch.before() == null ? "absent" : "present") + "; return; fi\n"
+    return functions(ch.pool())
+        + "if [ \"${vr_reload_failed-}\" = 1 ]; then vr_reload " + (ch.before() == null ? "absent" : "present") + "; return; fi\n"
         + "[ \"${vr_rt_used-}\" = 1 ] || return 0\n"
         + runtime(ch.pool(), minus(before, after), minus(after, before));
   }
@@ -231,27 +231,13 @@ public final class HaproxyBalancer extends SshBalancer {
     return out;
   }
 
-  /**
-   * Where the runtime API's last answer is kept for the script to read: beside the lock file, written only
-   * under the lock (HAProxy loads only the {@code *.cfg} files of the directory).
-   */
-  String answerFile() {
-    return includeDir + ".vr-haproxy-api.out";
-  }
-
   /** The shell functions of activation and undo: the runtime API, its answers, draining and reloading. */
   private String functions(String pool) {
     long drainTicks = Math.max(1, (drainTimeout.toMillis() + 49) / 50);
     String p = Shell.quote(pool);
     return "vr_sock=" + Shell.quote(socket) + "\n"
-        + "vr_rtf=" + Shell.quote(answerFile()) + "\n"
-        // socat's answer goes to a file read back with builtins: a command substitution would fork a subshell
-        + "vr_rt() {\n"
-        + "  socat -t 5 stdio \"UNIX-CONNECT:$vr_sock\" >\"$vr_rtf\" 2>&1 9>&- <<VR_EOF\n$1\nVR_EOF\n"
-        + "  vr_rc=$?; vr_out=\n"
-        + "  while IFS= read -r vr_l || [ -n \"$vr_l\" ]; do vr_out=\"$vr_out$vr_l\n\"; done <\"$vr_rtf\"\n"
-        + "  return $vr_rc\n}\n"
-        + "vr_api() { vr_rt \"$1\" || vr_fail \"cannot reach the haproxy admin socket $vr_sock\" \"$vr_out\"; }\n"
+        + "vr_rt() { socat -t 5 stdio \"UNIX-CONNECT:$vr_sock\" 2>&1 9>&- <<VR_EOF\n$1\nVR_EOF\n}\n"
+        + "vr_api() { vr_out=$(vr_rt \"$1\") || vr_fail \"cannot reach the haproxy admin socket $vr_sock\" \"$vr_out\"; }\n"
         // the answers to add server + enable server [+ enable health]: 2 when the backend is unknown
         + "vr_added() {\n"
         + "  case $vr_out in *'No such backend.'*) return 2;; esac\n"
@@ -288,8 +274,8 @@ public final class HaproxyBalancer extends SshBalancer {
         + "  vr_run " + Shell.quote("reload_cmd '" + reloadCmd + "'") + " " + Shell.quote(reloadCmd) + " || { vr_reload_failed=1; return 1; }\n"
         + "  vr_i=0\n"
         + "  while [ $vr_i -lt 600 ]; do\n"
-        + "    vr_rt \"show servers state \"" + p + "\n"
-        + "    case $vr_out in *\"Can't find backend\"*) vr_k=absent;; 1*) vr_k=present;; *) vr_k=;; esac\n"
+        + "    vr_o=$(vr_rt \"show servers state \"" + p + ")\n"
+        + "    case $vr_o in *\"Can't find backend\"*) vr_k=absent;; 1*) vr_k=present;; *) vr_k=;; esac\n"
         + "    [ \"$vr_k\" = \"$1\" ] && return 0\n"
         + "    vr_i=$((vr_i + 1)); sleep 0.05\n"
         + "  done\n"
