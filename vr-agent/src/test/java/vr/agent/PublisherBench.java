@@ -41,7 +41,7 @@ public final class PublisherBench {
   /** The flags the launcher should use; measured here. */
   static final List<String> FLAGS = System.getProperty("bench.flags") != null
       ? List.of(System.getProperty("bench.flags").trim().split("\\s+"))
-      : List.of("-Xmx32m", "-Xms8m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      : List.of("-Xmx32m", "-Xms4m", "-Xmn1m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
           "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=48m", "-XX:+ExitOnOutOfMemoryError");
   private static final int PROGRAMS = 10;
   private static final int ROUNDS = 3;
