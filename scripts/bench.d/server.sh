@@ -7,7 +7,8 @@
 #     a separate tiny process serving the same bytes from memory (vr.server.bench.HelloJavalin). Goal ≤ 3×
 #     the baseline's time per request. Above it, a JFR sampling profile of the list says where the time goes.
 #  2. Start to the first 200 from /health (fresh H2 data dir each run) against the hello-world Javalin's
-#     start to its first answer; median of RUNS runs each, alternating. Goal ≤ 2×.
+#     start to its first answer; median of RUNS runs each, alternating. Goal ≤ 2×. Once as the JVM comes, once
+#     with a class-data archive for each (a dynamic AppCDS archive written by one start of its own).
 #  3. Resident memory (VmRSS) idle after start, and after the list was served 100 times.
 #  The same list on PostgreSQL (initdb into a temp dir as the postgres user) when PostgreSQL is installed and
 #  this runs as root (PG=0 skips it). SSE is the events benchmark's (scripts/bench events, when it exists).
@@ -236,9 +237,9 @@ stop "$server_pid"
 # --- 2: start to the first request, alternating, fresh data dir for each vr-server start
 echo
 echo "# start to the first 200 from /health, median of $RUNS, alternating (a fresh H2 data dir for each fresh start)"
-for i in $(seq "$RUNS"); do
-  p=$(free_port)
-  settings "$tmp/start$i.yaml" "$tmp/start$i-data" "$p"
+for i in $(seq 0 "$RUNS"); do
+  settings "$tmp/start$i.yaml" "$tmp/start$i-data" "$(free_port)"
+  settings "$tmp/cds$i.yaml" "$tmp/cds$i-data" "$(free_port)"
 done
 python3 - "$RUNS" "$tmp" "${#SERVER[@]}" "${SERVER[@]}" "${HELLO[@]}" <<'PY'
 import os, re, signal, socket, statistics, subprocess, sys, time
@@ -265,22 +266,38 @@ def first(cmd, port):
     finally:
         p.send_signal(signal.SIGTERM)
         try:
-            p.wait(20)
+            p.wait(90)  # a training run writes its class-data archive on the way out
         except subprocess.TimeoutExpired:
             p.kill(); p.wait()
-def server_first(cfg):
-    return first(server + ["--config", cfg], int(re.search(r"PORT: (\d+)", open(cfg).read()).group(1)))
-h, v, r = [], [], []
-for i in range(1, runs + 1):
+def server_first(cfg, jvm=()):
+    return first(server[:1] + list(jvm) + server[1:] + ["--config", cfg],
+                 int(re.search(r"PORT: (\d+)", open(cfg).read()).group(1)))
+def hello_first(jvm=()):
     port = free()
-    h.append(first(hello + [str(port)], port))
-    v.append(server_first(os.path.join(tmp, f"start{i}.yaml")))
-    r.append(server_first(os.path.join(tmp, "h2.yaml")))
-mh, mv, mr = statistics.median(h), statistics.median(v), statistics.median(r)
-print("  hello-world Javalin:               median %6.0f ms  (%s)" % (mh, ", ".join("%.0f" % x for x in h)))
-print("  vr-server, fresh H2 (migrates):    median %6.0f ms  (%s)" % (mv, ", ".join("%.0f" % x for x in v)))
-print("  vr-server, restart on the swarms': median %6.0f ms  (%s)" % (mr, ", ".join("%.0f" % x for x in r)))
-print("  => vr-server / hello-world: %.1fx fresh, %.1fx restart (goal <= 2x)" % (mv / mh, mr / mh))
+    return first(hello[:1] + list(jvm) + hello[1:] + [str(port)], port)
+def measure(prefix, hello_jvm=(), server_jvm=()):
+    h, v, r = [], [], []
+    for i in range(1, runs + 1):
+        h.append(hello_first(hello_jvm))
+        v.append(server_first(os.path.join(tmp, f"{prefix}{i}.yaml"), server_jvm))
+        r.append(server_first(os.path.join(tmp, "h2.yaml"), server_jvm))
+    mh, mv, mr = statistics.median(h), statistics.median(v), statistics.median(r)
+    print("  hello-world Javalin:               median %6.0f ms  (%s)" % (mh, ", ".join("%.0f" % x for x in h)))
+    print("  vr-server, fresh H2 (migrates):    median %6.0f ms  (%s)" % (mv, ", ".join("%.0f" % x for x in v)))
+    print("  vr-server, restart on the swarms': median %6.0f ms  (%s)" % (mr, ", ".join("%.0f" % x for x in r)))
+    print("  => vr-server / hello-world: %.1fx fresh, %.1fx restart (goal <= 2x)" % (mv / mh, mr / mh))
+print("  without class-data archives (as the JVM comes):")
+measure("start")
+# Each with an archive of its own classes, made by one start of its own (the launcher's make-cds trains
+# vr-server the same way): the same technique for both, as installed vr-server runs.
+hjsa, sjsa = os.path.join(tmp, "hello.jsa"), os.path.join(tmp, "server.jsa")
+hello_first(["-XX:ArchiveClassesAtExit=" + hjsa])
+server_first(os.path.join(tmp, "cds0.yaml"), ["-XX:ArchiveClassesAtExit=" + sjsa])
+for f in (hjsa, sjsa):
+    if not os.path.exists(f):
+        raise SystemExit(f"server.sh: no class-data archive {f} after its training start (see {tmp}/start.log)")
+print("  each with a class-data archive of its own classes (made by one start of it):")
+measure("cds", ["-XX:SharedArchiveFile=" + hjsa], ["-XX:SharedArchiveFile=" + sjsa])
 PY
 
 # --- the list on PostgreSQL

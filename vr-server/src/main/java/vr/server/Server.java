@@ -9,11 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vr.common.VrException;
+import vr.common.ssh.SshHosts;
 import vr.common.ssh.SshSettings;
 import vr.server.api.Audit;
 import vr.server.api.Router;
@@ -79,6 +82,15 @@ public final class Server implements AutoCloseable {
   }
 
   private void open(ServerSettings settings, Consumer<String> say) {
+    List<java.nio.file.Path> keys = Files.isReadable(settings.sshKey()) ? List.of(settings.sshKey()) : List.of();
+    // The SSH client (Apache MINA SSHD and its crypto provider, a tenth of the start) starts while the
+    // database opens; closed last, after everything that uses it.
+    FutureTask<SshHosts> sshStart = new FutureTask<>(() -> SshHosts.start(SshSettings.of(settings.sshKnownHosts(), keys)
+        .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(5))));
+    Thread starter = new Thread(sshStart, "vr-ssh-start");
+    starter.setDaemon(true);
+    starter.start();
+    closeables.add(() -> await(sshStart).close());
     if (settings.databaseUrl() == null) {
       try {
         Files.createDirectories(settings.dataDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -102,12 +114,10 @@ public final class Server implements AutoCloseable {
     SignedUrlCheck signed = new SignedUrlCheck(urls);
     ServerAuthenticator auth = new ServerAuthenticator(db, AuthSettings.defaults(), ctx -> signed.present(ctx) && signed.verify(ctx) != null);
 
-    List<java.nio.file.Path> keys = Files.isReadable(settings.sshKey()) ? List.of(settings.sshKey()) : List.of();
     if (keys.isEmpty()) {
       say.accept("no SSH key at " + settings.sshKey() + " (SSH_KEY): hosts answer 'down' until there is one");
     }
-    HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), keys)
-            .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(5)),
+    HostAccess access = HostAccess.over(await(sshStart),
         name -> HostAccess.HostSetup.packaged(name, settings.sshSudo()), Duration.ofSeconds(10));
     closeables.add(access);
     HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), Duration.ofSeconds(5), Clock.systemUTC());
@@ -152,6 +162,21 @@ public final class Server implements AutoCloseable {
     jobs.register("build", builds.handler());
     jobs.register("swarm", job -> swarm(db, builds, flow, job));
     jobs.start();
+  }
+
+  /** The result of a start-up task run beside the main thread; its failure is rethrown here. */
+  private static <T> T await(FutureTask<T> task) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VrException("interrupted while starting", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new VrException(e.getCause().toString(), e.getCause());
+    }
   }
 
   /**
