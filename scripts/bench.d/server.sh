@@ -8,7 +8,7 @@
 #     the baseline's time per request. Above it, a JFR sampling profile of the list says where the time goes.
 #  2. Start to the first 200 from /health (fresh H2 data dir each run) against the hello-world Javalin's
 #     start to its first answer; median of RUNS runs each, alternating. Goal ≤ 2×. Once as the JVM comes, once
-#     with a class-data archive for each (a dynamic AppCDS archive written by one start of its own).
+#     with a class-data archive for each (a static archive of the classes one start of its own loaded).
 #  3. Resident memory (VmRSS) idle after start, and after the list was served 100 times.
 #  The same list on PostgreSQL (initdb into a temp dir as the postgres user) when PostgreSQL is installed and
 #  this runs as root (PG=0 skips it). SSE is the events benchmark's (scripts/bench events, when it exists).
@@ -135,22 +135,22 @@ for line in open(sys.argv[1]):
 work = [x for x in samples if any(f.startswith(("io.javalin.", "org.eclipse.jetty.")) for f in x["frames"])]
 threads = collections.Counter(re.sub(r"[-\d]+", "N", x["thread"].split("=", 1)[-1].split("(")[0].strip(' "')) for x in work)
 print(f"  JFR: {len(samples)} execution samples, {len(work)} in request threads ({', '.join(t for t, _ in threads.most_common(2))})")
-phases = [("YAML (SnakeYAML: the stored config_yaml/env_yaml/volumes parsed per object)", "org.yaml.snakeyaml."),
+# Each sample goes to the innermost frame that belongs to one of these (a frame of java.* goes to its caller):
+# the whole list runs inside Jdbi's withHandle, so "anywhere on the stack" would give Jdbi everything.
+phases = [("YAML (SnakeYAML: the stored config_yaml/env_yaml/volumes parsed)", "org.yaml.snakeyaml."),
           ("JSON writing (Jackson)", "com.fasterxml.jackson."),
           ("database: H2 engine", "org.h2."),
           ("database: PostgreSQL driver", "org.postgresql."),
-          ("database: Jdbi and Hikari (mapping rows, statements)", ("org.jdbi.", "com.zaxxer.")),
-          ("authentication (Basic: cache HMAC, user row)", "vr.server.auth."),
+          ("database: Jdbi and Hikari (statements)", ("org.jdbi.", "com.zaxxer.")),
+          ("authentication (Basic: bcrypt, cache HMAC, user row)", ("vr.server.auth.", "org.bouncycastle.")),
+          ("reading rows (Records.rows: JDBC to maps)", "vr.server.api.rest.Records."),
+          ("rendering (vr.server: URIs, merged config/env, procs)", "vr.server."),
           ("Jetty (HTTP, socket writes)", "org.eclipse.jetty.")]
 by = collections.Counter()
 for x in work:
-    for name, pre in phases:
-        if any(f.startswith(pre) for f in x["frames"]):
-            by[name] += 1
-            break
-    else:
-        by["other"] += 1
-print("  request threads' samples by the first of these found in the stack (innermost frames first):")
+    name = next((n for f in x["frames"] for n, pre in phases if f.startswith(pre)), "other")
+    by[name] += 1
+print("  request threads' samples by the innermost frame of a known part:")
 for name, n in by.most_common():
     print(f"    {100 * n / max(1, len(work)):5.1f}%  {name}")
 incl = collections.Counter()
@@ -288,15 +288,20 @@ def measure(prefix, hello_jvm=(), server_jvm=()):
     print("  => vr-server / hello-world: %.1fx fresh, %.1fx restart (goal <= 2x)" % (mv / mh, mr / mh))
 print("  without class-data archives (as the JVM comes):")
 measure("start")
-# Each with an archive of its own classes, made by one start of its own (the launcher's make-cds trains
-# vr-server the same way): the same technique for both, as installed vr-server runs.
-hjsa, sjsa = os.path.join(tmp, "hello.jsa"), os.path.join(tmp, "server.jsa")
-hello_first(["-XX:ArchiveClassesAtExit=" + hjsa])
-server_first(os.path.join(tmp, "cds0.yaml"), ["-XX:ArchiveClassesAtExit=" + sjsa])
-for f in (hjsa, sjsa):
-    if not os.path.exists(f):
-        raise SystemExit(f"server.sh: no class-data archive {f} after its training start (see {tmp}/start.log)")
-print("  each with a class-data archive of its own classes (made by one start of it):")
+# Each with a static archive of the classes one start of its own loaded, as the launcher's make-cds makes
+# vr-server's: the same technique for both, as installed vr-server runs.
+def archive(name, cmd, train):
+    lst, jsa = os.path.join(tmp, name + ".classlist"), os.path.join(tmp, name + ".jsa")
+    train(["-XX:DumpLoadedClassList=" + lst])
+    log = open(os.path.join(tmp, "start.log"), "ab")
+    subprocess.run(cmd[:1] + ["-Xshare:dump", "-XX:SharedClassListFile=" + lst, "-XX:SharedArchiveFile=" + jsa]
+                   + cmd[1:-1], stdout=log, stderr=log)
+    if not os.path.exists(jsa):
+        raise SystemExit(f"server.sh: no class-data archive {jsa} (see {tmp}/start.log)")
+    return jsa
+hjsa = archive("hello", hello, hello_first)
+sjsa = archive("server", server, lambda jvm: server_first(os.path.join(tmp, "cds0.yaml"), jvm))
+print("  each with a class-data archive of the classes one start of it loaded:")
 measure("cds", ["-XX:SharedArchiveFile=" + hjsa], ["-XX:SharedArchiveFile=" + sjsa])
 PY
 
