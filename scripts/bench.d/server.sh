@@ -7,7 +7,8 @@
 #     a separate tiny process serving the same bytes from memory (vr.server.bench.HelloJavalin). Goal ≤ 3×
 #     the baseline's time per request. Above it, a JFR sampling profile of the list says where the time goes.
 #  2. Start to the first 200 from /health (fresh H2 data dir each run) against the hello-world Javalin's
-#     start to its first answer; median of RUNS runs each, alternating. Goal ≤ 2×.
+#     start to its first answer; median of RUNS runs each, alternating. Goal ≤ 2×. Once as the JVM comes, once
+#     with a class-data archive for each (a static archive of the classes one start of its own loaded).
 #  3. Resident memory (VmRSS) idle after start, and after the list was served 100 times.
 #  The same list on PostgreSQL (initdb into a temp dir as the postgres user) when PostgreSQL is installed and
 #  this runs as root (PG=0 skips it). SSE is the events benchmark's (scripts/bench events, when it exists).
@@ -134,22 +135,22 @@ for line in open(sys.argv[1]):
 work = [x for x in samples if any(f.startswith(("io.javalin.", "org.eclipse.jetty.")) for f in x["frames"])]
 threads = collections.Counter(re.sub(r"[-\d]+", "N", x["thread"].split("=", 1)[-1].split("(")[0].strip(' "')) for x in work)
 print(f"  JFR: {len(samples)} execution samples, {len(work)} in request threads ({', '.join(t for t, _ in threads.most_common(2))})")
-phases = [("YAML (SnakeYAML: the stored config_yaml/env_yaml/volumes parsed per object)", "org.yaml.snakeyaml."),
+# Each sample goes to the innermost frame that belongs to one of these (a frame of java.* goes to its caller):
+# the whole list runs inside Jdbi's withHandle, so "anywhere on the stack" would give Jdbi everything.
+phases = [("YAML (SnakeYAML: the stored config_yaml/env_yaml/volumes parsed)", "org.yaml.snakeyaml."),
           ("JSON writing (Jackson)", "com.fasterxml.jackson."),
           ("database: H2 engine", "org.h2."),
           ("database: PostgreSQL driver", "org.postgresql."),
-          ("database: Jdbi and Hikari (mapping rows, statements)", ("org.jdbi.", "com.zaxxer.")),
-          ("authentication (Basic: cache HMAC, user row)", "vr.server.auth."),
+          ("database: Jdbi and Hikari (statements)", ("org.jdbi.", "com.zaxxer.")),
+          ("authentication (Basic: bcrypt, cache HMAC, user row)", ("vr.server.auth.", "org.bouncycastle.")),
+          ("reading rows (Records.rows: JDBC to maps)", "vr.server.api.rest.Records."),
+          ("rendering (vr.server: URIs, merged config/env, procs)", "vr.server."),
           ("Jetty (HTTP, socket writes)", "org.eclipse.jetty.")]
 by = collections.Counter()
 for x in work:
-    for name, pre in phases:
-        if any(f.startswith(pre) for f in x["frames"]):
-            by[name] += 1
-            break
-    else:
-        by["other"] += 1
-print("  request threads' samples by the first of these found in the stack (innermost frames first):")
+    name = next((n for f in x["frames"] for n, pre in phases if f.startswith(pre)), "other")
+    by[name] += 1
+print("  request threads' samples by the innermost frame of a known part:")
 for name, n in by.most_common():
     print(f"    {100 * n / max(1, len(work)):5.1f}%  {name}")
 incl = collections.Counter()
@@ -236,9 +237,9 @@ stop "$server_pid"
 # --- 2: start to the first request, alternating, fresh data dir for each vr-server start
 echo
 echo "# start to the first 200 from /health, median of $RUNS, alternating (a fresh H2 data dir for each fresh start)"
-for i in $(seq "$RUNS"); do
-  p=$(free_port)
-  settings "$tmp/start$i.yaml" "$tmp/start$i-data" "$p"
+for i in $(seq 0 "$RUNS"); do
+  settings "$tmp/start$i.yaml" "$tmp/start$i-data" "$(free_port)"
+  settings "$tmp/cds$i.yaml" "$tmp/cds$i-data" "$(free_port)"
 done
 python3 - "$RUNS" "$tmp" "${#SERVER[@]}" "${SERVER[@]}" "${HELLO[@]}" <<'PY'
 import os, re, signal, socket, statistics, subprocess, sys, time
@@ -265,22 +266,43 @@ def first(cmd, port):
     finally:
         p.send_signal(signal.SIGTERM)
         try:
-            p.wait(20)
+            p.wait(90)  # a training run writes its class-data archive on the way out
         except subprocess.TimeoutExpired:
             p.kill(); p.wait()
-def server_first(cfg):
-    return first(server + ["--config", cfg], int(re.search(r"PORT: (\d+)", open(cfg).read()).group(1)))
-h, v, r = [], [], []
-for i in range(1, runs + 1):
+def server_first(cfg, jvm=()):
+    return first(server[:1] + list(jvm) + server[1:] + ["--config", cfg],
+                 int(re.search(r"PORT: (\d+)", open(cfg).read()).group(1)))
+def hello_first(jvm=()):
     port = free()
-    h.append(first(hello + [str(port)], port))
-    v.append(server_first(os.path.join(tmp, f"start{i}.yaml")))
-    r.append(server_first(os.path.join(tmp, "h2.yaml")))
-mh, mv, mr = statistics.median(h), statistics.median(v), statistics.median(r)
-print("  hello-world Javalin:               median %6.0f ms  (%s)" % (mh, ", ".join("%.0f" % x for x in h)))
-print("  vr-server, fresh H2 (migrates):    median %6.0f ms  (%s)" % (mv, ", ".join("%.0f" % x for x in v)))
-print("  vr-server, restart on the swarms': median %6.0f ms  (%s)" % (mr, ", ".join("%.0f" % x for x in r)))
-print("  => vr-server / hello-world: %.1fx fresh, %.1fx restart (goal <= 2x)" % (mv / mh, mr / mh))
+    return first(hello[:1] + list(jvm) + hello[1:] + [str(port)], port)
+def measure(prefix, hello_jvm=(), server_jvm=()):
+    h, v, r = [], [], []
+    for i in range(1, runs + 1):
+        h.append(hello_first(hello_jvm))
+        v.append(server_first(os.path.join(tmp, f"{prefix}{i}.yaml"), server_jvm))
+        r.append(server_first(os.path.join(tmp, "h2.yaml"), server_jvm))
+    mh, mv, mr = statistics.median(h), statistics.median(v), statistics.median(r)
+    print("  hello-world Javalin:               median %6.0f ms  (%s)" % (mh, ", ".join("%.0f" % x for x in h)))
+    print("  vr-server, fresh H2 (migrates):    median %6.0f ms  (%s)" % (mv, ", ".join("%.0f" % x for x in v)))
+    print("  vr-server, restart on the swarms': median %6.0f ms  (%s)" % (mr, ", ".join("%.0f" % x for x in r)))
+    print("  => vr-server / hello-world: %.1fx fresh, %.1fx restart (goal <= 2x)" % (mv / mh, mr / mh))
+print("  without class-data archives (as the JVM comes):")
+measure("start")
+# Each with a static archive of the classes one start of its own loaded, as the launcher's make-cds makes
+# vr-server's: the same technique for both, as installed vr-server runs.
+def archive(name, cmd, train):
+    lst, jsa = os.path.join(tmp, name + ".classlist"), os.path.join(tmp, name + ".jsa")
+    train(["-XX:DumpLoadedClassList=" + lst])
+    log = open(os.path.join(tmp, "start.log"), "ab")
+    subprocess.run(cmd[:1] + ["-Xshare:dump", "-XX:SharedClassListFile=" + lst, "-XX:SharedArchiveFile=" + jsa]
+                   + cmd[1:-1], stdout=log, stderr=log)
+    if not os.path.exists(jsa):
+        raise SystemExit(f"server.sh: no class-data archive {jsa} (see {tmp}/start.log)")
+    return jsa
+hjsa = archive("hello", hello, hello_first)
+sjsa = archive("server", server, lambda jvm: server_first(os.path.join(tmp, "cds0.yaml"), jvm))
+print("  each with a class-data archive of the classes one start of it loaded:")
+measure("cds", ["-XX:SharedArchiveFile=" + hjsa], ["-XX:SharedArchiveFile=" + sjsa])
 PY
 
 # --- the list on PostgreSQL

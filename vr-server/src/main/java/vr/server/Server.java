@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vr.common.VrException;
 import vr.common.hosts.RemoteProcs;
+import vr.common.ssh.SshHosts;
 import vr.common.ssh.SshSettings;
 import vr.server.api.Audit;
 import vr.server.api.Router;
@@ -86,6 +89,15 @@ public final class Server implements AutoCloseable {
   }
 
   private void open(ServerSettings settings, Consumer<String> say) {
+    List<java.nio.file.Path> keys = Files.isReadable(settings.sshKey()) ? List.of(settings.sshKey()) : List.of();
+    // The SSH client (Apache MINA SSHD and its crypto provider, a tenth of the start) starts while the
+    // database opens; closed last, after everything that uses it.
+    FutureTask<SshHosts> sshStart = new FutureTask<>(() -> SshHosts.start(SshSettings.of(settings.sshKnownHosts(), keys)
+        .withDefaultUser(settings.sshUser()).withConnectTimeout(settings.jobs().hostDeadline())));
+    Thread starter = new Thread(sshStart, "vr-ssh-start");
+    starter.setDaemon(true);
+    starter.start();
+    closeables.add(() -> await(sshStart).close());
     if (settings.databaseUrl() == null) {
       try {
         Files.createDirectories(settings.dataDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -109,13 +121,10 @@ public final class Server implements AutoCloseable {
     SignedUrlCheck signed = new SignedUrlCheck(urls);
     ServerAuthenticator auth = new ServerAuthenticator(db, AuthSettings.defaults(), ctx -> signed.present(ctx) && signed.verify(ctx) != null);
 
-    List<java.nio.file.Path> keys = Files.isReadable(settings.sshKey()) ? List.of(settings.sshKey()) : List.of();
     if (keys.isEmpty()) {
       say.accept("no SSH key at " + settings.sshKey() + " (SSH_KEY): hosts answer 'down' until there is one");
     }
-    HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), keys)
-            .withDefaultUser(settings.sshUser()).withConnectTimeout(settings.jobs().hostDeadline()),
-        name -> hostSetup(name, settings), Duration.ofSeconds(10));
+    HostAccess access = HostAccess.over(await(sshStart), name -> hostSetup(name, settings), Duration.ofSeconds(10));
     closeables.add(access);
     HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), settings.jobs().hostDeadline(), Clock.systemUTC());
     closeables.add(hostProcs);
@@ -175,6 +184,21 @@ public final class Server implements AutoCloseable {
         + lockAge.toSeconds() + " s");
     app.actions().dispatchBody(swarmRoutes.start(flow, jobs)::params);
     jobs.start();
+  }
+
+  /** The result of a start-up task run beside the main thread; its failure is rethrown here. */
+  private static <T> T await(FutureTask<T> task) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VrException("interrupted while starting", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new VrException(e.getCause().toString(), e.getCause());
+    }
   }
 
   /**

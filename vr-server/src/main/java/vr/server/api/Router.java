@@ -64,6 +64,14 @@ public final class Router {
     add(HandlerType.HEAD, path, access, summary, h);
   }
 
+  /**
+   * A GET that writes its own stream: server-sent events when the client's {@code Accept} asks for
+   * {@code text/event-stream}, another streamed type otherwise. Listed as {@code sse}, as {@link #sse} routes are.
+   */
+  public void stream(String path, Access access, String summary, Handler h) {
+    add(HandlerType.GET, path, access, summary, h, true);
+  }
+
   /** A server-sent events stream; the consumer runs once per client after the access check. */
   public void sse(String path, Access access, String summary, Consumer<SseClient> client) {
     table.add(new Route(HandlerType.GET, path, access, summary, true));
@@ -75,7 +83,11 @@ public final class Router {
   }
 
   private void add(HandlerType method, String path, Access access, String summary, Handler h) {
-    table.add(new Route(method, path, access, summary, false));
+    add(method, path, access, summary, h, false);
+  }
+
+  private void add(HandlerType method, String path, Access access, String summary, Handler h, boolean sse) {
+    table.add(new Route(method, path, access, summary, sse));
     Handler checked = ctx -> {
       ctx.attribute(PRINCIPAL, auth.authenticate(ctx, access));
       h.handle(ctx);

@@ -189,13 +189,10 @@ public final class ServerAuthenticator implements Authenticator {
     if (found.isEmpty()) {
       passwords.dummyVerify(password);
       ok = false;
-    } else if (useCache && cache.hit(username, password, found.get().passwordHash())) {
-      ok = true;
     } else {
-      ok = passwords.verify(password, found.get().passwordHash());
-      if (ok && useCache) {
-        cache.put(username, password, found.get().passwordHash());
-      }
+      String hash = found.get().passwordHash();
+      ok = useCache ? cache.verify(username, password, hash, () -> passwords.verify(password, hash))
+          : passwords.verify(password, hash);
     }
     if (!ok || !found.get().active()) {
       throttle.failed(username, address);

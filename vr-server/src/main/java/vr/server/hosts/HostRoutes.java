@@ -96,7 +96,7 @@ public final class HostRoutes {
           body.put("hosts", hosts);
           json(ctx, 200, body);
         }));
-    r.get("/api/streams/proc_log/{hostname}/{procname}/", Access.USER,
+    r.stream("/api/streams/proc_log/{hostname}/{procname}/", Access.USER,
         "A proc's stdout log from now on: text/event-stream (one event per line) or text/plain",
         guarded(ctx -> {
           String host = host(ctx, knownHost);

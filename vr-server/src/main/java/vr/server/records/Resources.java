@@ -383,7 +383,7 @@ public final class Resources {
   private static Map<Long, Map<String, Object>> ingredientRows(Handle h, RenderContext rc) {
     return rc.memo("ingredients:all", k -> {
       Map<Long, Map<String, Object>> m = new LinkedHashMap<>();
-      h.createQuery("SELECT * FROM ingredients").mapToMap().forEach(r -> m.put(((Number) r.get("id")).longValue(), r));
+      Records.rows(h, "SELECT * FROM ingredients", List.of()).forEach(r -> m.put(((Number) r.get("id")).longValue(), r));
       return m;
     });
   }

@@ -132,6 +132,73 @@ abstract class RecordsApiContract {
     assertThat(json(bad).get("field").asText()).isEqualTo("colour");
   }
 
+  /**
+   * Lists are written straight to JSON (no maps in between), details through maps: each list must be the
+   * envelope around its objects' detail bodies, byte for byte, for every resource and for a page with next
+   * and previous.
+   */
+  @Test
+  void everyListIsItsObjectsDetailsByteForByte() throws Exception {
+    s.close();
+    java.util.Map<String, Object> proc = new java.util.LinkedHashMap<>();
+    proc.put("app_name", "web_app");
+    proc.put("config_name", "prod");
+    proc.put("proc_name", "web");
+    proc.put("host", "h1.example");
+    proc.put("port", 5000);
+    proc.put("statename", "RUNNING");
+    proc.put("now", java.util.List.of(1, 2.5, true));
+    s = new TestServer(jdbcUrl(), host -> host.equals("h1.example") ? java.util.List.of(proc) : java.util.List.of(),
+        java.util.List.of());
+    squadWithApp();
+    ok(s.post("/api/v1/buildpacks/", "{\"repo_url\": \"https://example.invalid/bp.git\", \"order\": 3}"), 201);
+    ok(s.post("/api/v1/stacks/", "{\"name\": \"bookworm\", \"desc\": \"caf\u00e9 \\\"quoted\\\"\"}"), 201);
+    ok(s.post("/api/v1/images/", "{\"name\": \"img1\", \"stack\": \"bookworm\"}"), 201);
+    ok(s.post("/api/v1/hosts/", "{\"name\": \"h1.example\", \"squad\": \"front\"}"), 201);
+    ok(s.post("/api/v1/hosts/", "{\"name\": \"h2.example\", \"squad\": \"front\", \"active\": false}"), 201);
+    ok(s.post("/api/v1/ingredients/", "{\"name\": \"a_first\", \"config_yaml\": {\"db\": \"first\", \"n\": [1, 2]}, \"env_yaml\": {\"MODE\": \"prod\"}}"), 201);
+    ok(s.post("/api/v1/ingredients/", "{\"name\": \"b_second\", \"config_yaml\": \"db: second\\nx: 2\\n\"}"), 201);
+    for (String[] sw : new String[][] {{"prod", "web"}, {"prod", "worker"}, {"test", "web"}}) {
+      ok(s.post("/api/v1/swarms/", "{\"app\": \"web_app\", \"squad\": \"front\", \"config_name\": \"" + sw[0]
+          + "\", \"proc_name\": \"" + sw[1] + "\", \"version\": \"v1\", \"volumes\": [[\"/data\", \"/mnt\"]],"
+          + " \"config_ingredients\": [\"/api/v1/ingredients/1/\", \"/api/v1/ingredients/2/\"], \"env_yaml\": {\"K\": \"\u00e9\"}}"), 201);
+    }
+    ok(s.post("/api/v1/swarms/", "{\"app\": \"web_app\", \"squad\": \"front\", \"config_name\": \"bare\", \"proc_name\": \"web\"}"), 201);
+    s.db.jdbi().useHandle(h -> {
+      h.execute("INSERT INTO test_runs (start_time, end_time) VALUES (CURRENT_TIMESTAMP, NULL)");
+      h.execute("INSERT INTO test_results (run_id, tested_at, hostname, procname, passed, testcount, results) "
+          + "VALUES (1, CURRENT_TIMESTAMP, 'h1.example', 'web_app-v1-prod-web-5000', TRUE, 2, 'ok: 2')");
+    });
+    for (String resource : java.util.List.of("buildpacks", "stacks", "images", "apps", "builds", "releases",
+        "ingredients", "squads", "hosts", "swarms", "testruns", "testresults", "logs")) {
+      String list = ok(s.get("/api/v1/" + resource + "/?limit=1000"), 200).body();
+      JsonNode objects = json(s.get("/api/v1/" + resource + "/?limit=1000")).get("objects");
+      assertThat(objects.size()).as(resource).isGreaterThan(0);
+      StringBuilder expected = new StringBuilder("{\"meta\":").append(Json.write(meta(1000, null, 0, null, objects.size())))
+          .append(",\"objects\":[");
+      for (int i = 0; i < objects.size(); i++) {
+        expected.append(i == 0 ? "" : ",").append(ok(s.get(objects.get(i).get("resource_uri").asText()), 200).body());
+      }
+      assertThat(list).as(resource).isEqualTo(expected.append("]}").toString());
+    }
+    assertThat(ok(s.get("/api/v1/swarms/?limit=1&offset=1"), 200).body()).isEqualTo("{\"meta\":"
+        + Json.write(meta(1, "/api/v1/swarms/?limit=1&offset=2", 1, "/api/v1/swarms/?limit=1&offset=0", 4))
+        + ",\"objects\":[" + ok(s.get("/api/v1/swarms/2/"), 200).body() + "]}");
+    assertThat(ok(s.get("/api/v1/swarms/?config_name=prod&limit=1"), 200).body()).isEqualTo("{\"meta\":"
+        + Json.write(meta(1, "/api/v1/swarms/?limit=1&offset=1&config_name=prod", 0, null, 2))
+        + ",\"objects\":[" + ok(s.get("/api/v1/swarms/1/"), 200).body() + "]}");
+  }
+
+  private static java.util.Map<String, Object> meta(int limit, String next, int offset, String previous, long total) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("limit", limit);
+    m.put("next", next);
+    m.put("offset", offset);
+    m.put("previous", previous);
+    m.put("total_count", total);
+    return m;
+  }
+
   @Test
   void aSwarmsVersionMakesABuildAndAReleaseThatAreReusedWhenEqual() {
     squadWithApp();

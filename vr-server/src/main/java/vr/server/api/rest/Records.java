@@ -1,14 +1,20 @@
 package vr.server.api.rest;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The SQL of the generic resources, in one place. Table and column names come from the {@link ResourceDef}s
@@ -25,10 +31,39 @@ public final class Records {
   }
 
   public static List<Map<String, Object>> list(Handle h, ResourceDef def, Where w, int limit, int offset) {
-    Query q = h.createQuery("SELECT * FROM " + def.table() + w.sql() + " ORDER BY " + def.orderBy()
-        + " LIMIT " + limit + " OFFSET " + offset);
-    bind(q, w.args());
-    return q.mapToMap().list();
+    return rows(h, "SELECT * FROM " + def.table() + w.sql() + " ORDER BY " + def.orderBy()
+        + " LIMIT " + limit + " OFFSET " + offset, w.args());
+  }
+
+  /**
+   * The rows of a query as maps of lower-case column label to {@code getObject}, read from the JDBC result
+   * directly: the labels are read once per query, not per row. On a list of 1,000 swarms, Jdbi's generic
+   * map mapping was more than half of the server's time.
+   */
+  public static List<Map<String, Object>> rows(Handle h, String sql, List<Object> args) {
+    try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        String[] labels = new String[md.getColumnCount()];
+        for (int i = 0; i < labels.length; i++) {
+          labels[i] = md.getColumnLabel(i + 1).toLowerCase(Locale.ROOT);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>(labels.length * 2);
+          for (int i = 0; i < labels.length; i++) {
+            row.put(labels[i], rs.getObject(i + 1));
+          }
+          out.add(row);
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    }
   }
 
   public static long count(Handle h, ResourceDef def, Where w) {
@@ -87,7 +122,7 @@ public final class Records {
   /** Every (id → name) of a name-keyed table, for rendering URIs of related objects without a query each. */
   public static Map<Long, String> names(Handle h, String table) {
     Map<Long, String> m = new HashMap<>();
-    h.createQuery("SELECT id, name FROM " + table).mapToMap()
+    rows(h, "SELECT id, name FROM " + table, List.of())
         .forEach(r -> m.put(((Number) r.get("id")).longValue(), (String) r.get("name")));
     return m;
   }
@@ -112,11 +147,10 @@ public final class Records {
     }
     // Many ids: one range scan filtered here (a long IN list is evaluated row by row by H2, 1000 × 1000).
     Where w = idsWhere("j." + ownCol, ownIds);
-    Query q = h.createQuery("SELECT j." + ownCol + " AS own, j." + otherCol + " AS other FROM " + joinTable + " j JOIN "
-        + otherTable + " o ON o.id = j." + otherCol + w.sql() + " ORDER BY o.name");
-    bind(q, w.args());
+    String sql = "SELECT j." + ownCol + " AS own, j." + otherCol + " AS other FROM " + joinTable + " j JOIN "
+        + otherTable + " o ON o.id = j." + otherCol + w.sql() + " ORDER BY o.name";
     java.util.Set<Long> wanted = new java.util.HashSet<>(ownIds);
-    q.mapToMap().forEach(r -> {
+    rows(h, sql, w.args()).forEach(r -> {
       long own = ((Number) r.get("own")).longValue();
       if (wanted.contains(own)) {
         m.computeIfAbsent(own, k -> new ArrayList<>()).add(((Number) r.get("other")).longValue());
@@ -131,10 +165,8 @@ public final class Records {
       return List.of();
     }
     Where w = idsWhere("id", ids);
-    Query q = h.createQuery("SELECT * FROM " + table + w.sql());
-    bind(q, w.args());
     java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
-    return q.mapToMap().stream().filter(r -> wanted.contains(((Number) r.get("id")).longValue())).toList();
+    return rows(h, "SELECT * FROM " + table + w.sql(), w.args()).stream().filter(r -> wanted.contains(((Number) r.get("id")).longValue())).toList();
   }
 
   /** {@code WHERE col IN (...)} for a few ids, {@code WHERE col BETWEEN min AND max} for many (filter after). */
