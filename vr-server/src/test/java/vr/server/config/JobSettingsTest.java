@@ -29,7 +29,7 @@ class JobSettingsTest {
         Map.entry("port_lock_expiry", Duration.ofMinutes(10)));
     assertThat(j.portLockMaxAge()).isEqualTo(Duration.ofHours(1));
     assertThat(j.hostSetups()).isEmpty();
-    assertThat(j.hostDeadline()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(j.hostDeadline()).isEqualTo(Duration.ofSeconds(15));
   }
 
   @Test
