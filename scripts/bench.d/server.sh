@@ -33,12 +33,14 @@ JAR="$(ls vr-server/target/vr-server-*-all.jar | head -1)"
 FLAGS=(-XX:-UsePerfData)
 [ "$JIT" = c1 ] && FLAGS+=(-XX:TieredStopAtLevel=1)
 SERVER=(java "${FLAGS[@]}" -cp "$JAR" vr.server.VrServer)
-HELLO=(java "${FLAGS[@]}" -cp "$JAR:vr-server/target/test-classes" vr.server.bench.HelloJavalin)
 USER_NAME=bench
 PASSWORD=bench-password-not-secret
 AUTH="Authorization: Basic $(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64)"
 
 tmp=$(mktemp -d)
+# The baseline in a jar of its own: a class-data archive takes classes from jars only, not from directories.
+jar cf "$tmp/hello.jar" -C vr-server/target/test-classes vr/server/bench/HelloJavalin.class
+HELLO=(java "${FLAGS[@]}" -cp "$JAR:$tmp/hello.jar" vr.server.bench.HelloJavalin)
 pids=()
 pg_pid=""
 cleanup() {
