@@ -221,6 +221,26 @@ class ServerCommandsIT {
   }
 
   @Test
+  void uptestsWithoutAFinishedRunSaysSo() {
+    // this server's swarms never get procs, so no uptest run ever finishes here (SwarmLabIT has failing ones)
+    Tool.Result r = cli("uptests");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("vr.cli: error: no finished uptest run on the server yet\n");
+  }
+
+  @Test
+  void rebuildAllBuildsEachAppVersionOnceThenDispatchesEverySwarm() throws Exception {
+    long before = rig.api("GET", "api/v1/builds/?app__name=shop&tag=v1", null).path("meta").path("total_count").asLong();
+    Tool.Result r = cli("rebuild-all", "shop-prod-w");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).matches("Matched 2 apps\n  shop-prod-web \\[v1\\]\n  shop-prod-worker \\[v1\\]\n"
+        + "build [0-9]+ of shop-v1 started \\(trace [0-9a-f]+\\)\n"
+        + "shop-prod-web \\[v1\\] swarm_id [0-9a-f]+\nshop-prod-worker \\[v1\\] swarm_id [0-9a-f]+\n");
+    long after = rig.api("GET", "api/v1/builds/?app__name=shop&tag=v1", null).path("meta").path("total_count").asLong();
+    assertThat(after).isEqualTo(before + 1);
+  }
+
+  @Test
   void everyCommandHasHelpWithAnExample() {
     for (String c : List.of("list-swarms", "swarm", "build", "rebuild-all", "procs", "uptests", "deploy", "compare-releases")) {
       Tool.Result r = cli(c, "--help");

@@ -88,6 +88,7 @@ final class ServerRig implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofByteArray(build)).header("Content-Type", "application/octet-stream").build(),
         HttpResponse.BodyHandlers.ofString());
     check(up, "upload");
+    api("POST", "api/v1/buildpacks/", "{\"repo_url\": \"https://example.invalid/bp.git\", \"repo_type\": \"git\", \"order\": 0}");
     api("POST", "api/v1/squads/", "{\"name\": \"empty\"}");
     api("POST", "api/v1/squads/", "{\"name\": \"ghosts\"}");
     api("POST", "api/v1/hosts/", "{\"name\": \"localhost\", \"squad\": \"/api/v1/squads/ghosts/\"}");

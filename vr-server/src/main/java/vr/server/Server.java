@@ -45,7 +45,9 @@ import vr.server.store.ServerSecrets;
 import vr.server.swarm.BuildStep;
 import vr.server.swarm.FlowSettings;
 import vr.server.swarm.SwarmFlow;
+import vr.server.swarm.SwarmBusyException;
 import vr.server.swarm.SwarmOutcome;
+import vr.common.events.DeployEvent;
 import vr.server.swarm.SwarmStore;
 import vr.server.domain.Ports;
 import java.security.SecureRandom;
@@ -150,31 +152,43 @@ public final class Server implements AutoCloseable {
     closeables.remove(jobs);
     closeables.add(jobs); // closed first: running jobs finish before the flow and SSH under them close
     jobs.register("build", builds.handler());
-    jobs.register("swarm", job -> swarm(db, builds, flow, job));
+    jobs.register("swarm", job -> swarm(db, builds, flow, events::send, job));
     jobs.start();
   }
 
   /**
    * A dispatched swarm: its build first (built, or awaited when another job builds it; a failed build fails the
-   * swarm), then the flow (release, deploy, uptest, route, retire).
+   * swarm), then the flow (release, deploy, uptest, route, retire). Every way it can end sends an event with the
+   * trace, so a follower ({@code vr.cli swarm --wait}) always sees the end: the flow's own, the build's failure, or
+   * here an "aborted" one for a swarm without a release or one already being dispatched.
    */
-  private static String swarm(Database db, BuildStep builds, SwarmFlow flow, vr.server.jobs.Job job) {
+  private static String swarm(Database db, BuildStep builds, SwarmFlow flow, Consumer<DeployEvent> events, vr.server.jobs.Job job) {
     long swarmId = job.targetId();
     Long buildId = db.jdbi().withHandle(h -> h.createQuery(
             "SELECT r.build_id FROM swarms s JOIN releases r ON r.id = s.release_id WHERE s.id = :s")
         .bind("s", swarmId).mapTo(Long.class).findFirst().orElse(null));
     if (buildId == null) {
-      throw new VrException("swarm " + swarmId + " has no release; set its version");
+      throw aborted(events, job, "swarm " + swarmId + " has no release; set its version");
     }
     BuildStep.Outcome built = builds.awaitOrBuild(buildId, job.id(), job.traceId());
     if (!built.success()) {
       throw new VrException("build " + buildId + " failed: " + built.message());
     }
-    SwarmOutcome out = flow.run(swarmId, job.traceId());
+    SwarmOutcome out;
+    try {
+      out = flow.run(swarmId, job.traceId());
+    } catch (SwarmBusyException e) {
+      throw aborted(events, job, e.getMessage());
+    }
     if (!out.ok()) {
       throw new VrException(out.message());
     }
     return out.message();
+  }
+
+  private static VrException aborted(Consumer<DeployEvent> events, vr.server.jobs.Job job, String why) {
+    events.accept(DeployEvent.of(why, List.of("failed"), "Swarm " + job.targetId() + " aborted", Map.of("swarm_id", job.traceId())));
+    return new VrException(why);
   }
 
   private static Object ping(Database db) {
