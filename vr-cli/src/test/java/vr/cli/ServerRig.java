@@ -20,11 +20,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import vr.common.testing.RedisDaemon;
 import vr.server.Server;
 import vr.server.auth.Passwords;
 import vr.server.auth.Users;
 import vr.server.config.ServerSettings;
+import vr.server.hosts.HostAccess;
 import vr.server.store.Database;
 
 /**
@@ -48,7 +50,17 @@ final class ServerRig implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ServerRig(Path dir) throws Exception {
-    redis = RedisDaemon.start(dir.resolve("redis"));
+    this(dir, "127.0.0.1", 0, "", null, null);
+    records();
+  }
+
+  /**
+   * A server on {@code bind:port} with {@code settings} added to the rig's, reaching hosts as {@code setups} says
+   * (null: the packaged layout), on the Redis at {@code redisUrl} (null: its own), without records.
+   */
+  ServerRig(Path dir, String bind, int port, String settings, Function<String, HostAccess.HostSetup> setups, String redisUrl)
+      throws Exception {
+    redis = redisUrl == null ? RedisDaemon.start(dir.resolve("redis")) : null;
     silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
     Thread t = new Thread(() -> {
       while (!silent.isClosed()) {
@@ -66,13 +78,14 @@ final class ServerRig implements AutoCloseable {
     try (Database db = Database.open(Database.h2Url(data), null, null)) {
       new Users(db.jdbi(), new Passwords(4), Clock.systemUTC()).create(USER, PASSWORD, true);
     }
-    Path settings = dir.resolve("settings.yaml");
-    Files.writeString(settings, "BIND: 127.0.0.1\nPORT: 0\nDATA_DIR: " + data + "\nREDIS_URL: " + redis.url()
-        + "\nBUILD_HOST: 127.0.0.1:" + silent.getLocalPort() + "\nSSH_KEY: " + dir.resolve("no-key")
-        + "\nSSH_KNOWN_HOSTS: " + dir.resolve("known_hosts") + "\n");
-    server = Server.start(ServerSettings.load(settings, Map.of("HOME", dir.toString())), line -> {});
-    url = "http://127.0.0.1:" + server.port() + "/";
-    records();
+    Path file = dir.resolve("settings.yaml");
+    String defaults = (settings.contains("SSH_KEY:") ? "" : "SSH_KEY: " + dir.resolve("no-key") + "\nSSH_KNOWN_HOSTS: "
+        + dir.resolve("known_hosts") + "\n");
+    Files.writeString(file, "BIND: " + bind + "\nPORT: " + port + "\nDATA_DIR: " + data + "\nREDIS_URL: " + (redis == null ? redisUrl : redis.url())
+        + "\nBUILD_HOST: 127.0.0.1:" + silent.getLocalPort() + "\n" + defaults + settings);
+    ServerSettings loaded = ServerSettings.load(file, Map.of("HOME", dir.toString()));
+    server = setups == null ? Server.start(loaded, line -> {}) : Server.start(loaded, line -> {}, setups);
+    url = "http://" + bind + ":" + server.port() + "/";
   }
 
   /** The environment a user of vr.cli has: the server's URL and the credentials. */
@@ -82,12 +95,7 @@ final class ServerRig implements AutoCloseable {
 
   private void records() throws Exception {
     api("POST", "api/v1/apps/", "{\"name\": \"shop\", \"repo_url\": \"https://example.invalid/shop.git\"}");
-    byte[] build = "not really a tarball".getBytes(StandardCharsets.UTF_8);
-    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(build));
-    HttpResponse<String> up = http.send(request("api/v1/builds/upload/?app=shop&tag=v1&md5=" + md5)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(build)).header("Content-Type", "application/octet-stream").build(),
-        HttpResponse.BodyHandlers.ofString());
-    check(up, "upload");
+    upload("api/v1/builds/upload/?app=shop&tag=v1", "not really a tarball".getBytes(StandardCharsets.UTF_8));
     api("POST", "api/v1/buildpacks/", "{\"repo_url\": \"https://example.invalid/bp.git\", \"repo_type\": \"git\", \"order\": 0}");
     api("POST", "api/v1/squads/", "{\"name\": \"empty\"}");
     api("POST", "api/v1/squads/", "{\"name\": \"ghosts\"}");
@@ -101,6 +109,15 @@ final class ServerRig implements AutoCloseable {
   private void swarm(String proc, String squad, int size) throws Exception {
     api("POST", "api/v1/swarms/", "{\"app\": \"/api/v1/apps/shop/\", \"squad\": \"/api/v1/squads/" + squad + "/\", "
         + "\"config_name\": \"prod\", \"proc_name\": \"" + proc + "\", \"size\": " + size + ", \"version\": \"v1\"}");
+  }
+
+  /** POSTs {@code bytes} to an upload route ({@code path} with its query), with their md5. */
+  void upload(String path, byte[] bytes) throws Exception {
+    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    HttpResponse<String> up = http.send(request(path + (path.contains("?") ? "&" : "?") + "md5=" + md5)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Content-Type", "application/octet-stream").build(),
+        HttpResponse.BodyHandlers.ofString());
+    check(up, "upload " + path);
   }
 
   /** The swarm's record, found by its proc name. */
@@ -134,6 +151,8 @@ final class ServerRig implements AutoCloseable {
       s.close();
     }
     server.close();
-    redis.close();
+    if (redis != null) {
+      redis.close();
+    }
   }
 }

@@ -70,9 +70,17 @@ public final class Server implements AutoCloseable {
 
   /** Starts a server on {@code settings}; {@code say} gets one-line notices (Redis down, ...). */
   public static Server start(ServerSettings settings, Consumer<String> say) {
+    return start(settings, say, name -> HostAccess.HostSetup.packaged(name, settings.sshSudo()));
+  }
+
+  /**
+   * Starts a server whose hosts are reached as {@code setups} says (the packages' layout in production; a lab's
+   * folders and sockets in tests that drive the whole server over real hosts).
+   */
+  public static Server start(ServerSettings settings, Consumer<String> say, java.util.function.Function<String, HostAccess.HostSetup> setups) {
     Server s = new Server();
     try {
-      s.open(settings, say);
+      s.open(settings, say, setups);
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -80,7 +88,7 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  private void open(ServerSettings settings, Consumer<String> say) {
+  private void open(ServerSettings settings, Consumer<String> say, java.util.function.Function<String, HostAccess.HostSetup> setups) {
     if (settings.databaseUrl() == null) {
       try {
         Files.createDirectories(settings.dataDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -110,7 +118,7 @@ public final class Server implements AutoCloseable {
     }
     HostAccess access = HostAccess.start(SshSettings.of(settings.sshKnownHosts(), keys)
             .withDefaultUser(settings.sshUser()).withConnectTimeout(Duration.ofSeconds(5)),
-        name -> HostAccess.HostSetup.packaged(name, settings.sshSudo()), Duration.ofSeconds(10));
+        setups, Duration.ofSeconds(10));
     closeables.add(access);
     HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), Duration.ofSeconds(5), Clock.systemUTC());
     closeables.add(hostProcs);
