@@ -78,9 +78,17 @@ public final class Server implements AutoCloseable {
 
   /** Starts a server on {@code settings}; {@code say} gets one-line notices (Redis down, ...). */
   public static Server start(ServerSettings settings, Consumer<String> say) {
+    return start(settings, say, name -> hostSetup(name, settings));
+  }
+
+  /**
+   * Starts a server whose hosts are reached as {@code setups} says (the packages' layout in production; a lab's
+   * folders and sockets in tests that drive the whole server over real hosts).
+   */
+  public static Server start(ServerSettings settings, Consumer<String> say, java.util.function.Function<String, HostAccess.HostSetup> setups) {
     Server s = new Server();
     try {
-      s.open(settings, say);
+      s.open(settings, say, setups);
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -88,7 +96,7 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  private void open(ServerSettings settings, Consumer<String> say) {
+  private void open(ServerSettings settings, Consumer<String> say, java.util.function.Function<String, HostAccess.HostSetup> setups) {
     List<java.nio.file.Path> keys = Files.isReadable(settings.sshKey()) ? List.of(settings.sshKey()) : List.of();
     // The SSH client (Apache MINA SSHD and its crypto provider, a tenth of the start) starts while the
     // database opens; closed last, after everything that uses it.
@@ -124,7 +132,7 @@ public final class Server implements AutoCloseable {
     if (keys.isEmpty()) {
       say.accept("no SSH key at " + settings.sshKey() + " (SSH_KEY): hosts answer 'down' until there is one");
     }
-    HostAccess access = HostAccess.over(await(sshStart), name -> hostSetup(name, settings), Duration.ofSeconds(10));
+    HostAccess access = HostAccess.over(await(sshStart), setups, Duration.ofSeconds(10));
     closeables.add(access);
     HostProcs hostProcs = new HostProcs(access, new LinkProcCache(redis), settings.jobs().hostDeadline(), Clock.systemUTC());
     closeables.add(hostProcs);

@@ -57,14 +57,22 @@ public final class SwarmJob {
     if (!built.success()) {
       throw aborted(job, "build: build " + buildId + " failed: " + built.message());
     }
-    SwarmOutcome out = flow.run(swarmId, job.traceId(), DispatchOptions.ofJson(job.params()), job.resumed());
+    SwarmOutcome out;
+    try {
+      out = flow.run(swarmId, job.traceId(), DispatchOptions.ofJson(job.params()), job.resumed());
+    } catch (SwarmBusyException e) {
+      throw aborted(job, "release: " + e.getMessage());
+    }
     if (!out.ok()) {
       throw new VrException(out.message());
     }
     return out.message();
   }
 
-  /** The swarm's end before its flow started, for whoever follows the dispatch (vr.cli swarm --wait, the dashboard). */
+  /**
+   * The swarm's end when its flow did not start (no release, a failed build, another dispatch of it running),
+   * for whoever follows the dispatch (vr.cli swarm --wait, the dashboard): the flow sends its own otherwise.
+   */
   private VrException aborted(Job job, String message) {
     String name = jdbi.withHandle(h -> h.createQuery("SELECT a.name || '-' || COALESCE(b.tag || '-', '') || s.config_name || '-' "
             + "|| s.proc_name FROM swarms s JOIN apps a ON a.id = s.app_id LEFT JOIN releases r ON r.id = s.release_id "

@@ -1,0 +1,138 @@
+package vr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import vr.common.cli.Tool;
+import vr.common.hosts.RemoteProcs;
+import vr.common.testing.Daemons;
+import vr.common.testing.Lab;
+import vr.common.testing.Stacks;
+import vr.server.hosts.HostAccess;
+
+/**
+ * {@code vr.cli swarm --wait} over a real swarm: a vr-server in-process whose squad is a lab of two real hosts
+ * (modelled on vr-server's SwarmFlowIT, here driven only through the API and vr.cli). In order: v1 at size 2
+ * finishes (exit 0, a deploy line per host, uptests, cleanup); its procs are listed and restarted through the
+ * server; v3, whose uptest fails, exits 1 with the uptest's output; {@code uptests} shows that failure.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwarmLabIT {
+  @TempDir static Path tmp;
+  @RegisterExtension static final Lab lab = Lab.of(2, SwarmLabIT::tools);
+  static ServerRig rig;
+
+  static Path tools() throws java.io.IOException {
+    return Lab.toolsFromTargets(Files.createTempDirectory("vr-cli-lab-tools").resolve("dist"));
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    Lab.Host h0 = lab.hosts().get(0);
+    String a = h0.address();
+    String bridge = a.substring(0, a.lastIndexOf('.')) + ".1";
+    int port = Daemons.freePort();
+    rig = new ServerRig(tmp.resolve("server"), bridge, port, "PUBLIC_URL: http://" + bridge + ":" + port + "\nSSH_KEY: "
+        + h0.keyFile() + "\nSSH_KNOWN_HOSTS: " + h0.knownHosts() + "\n", name -> {
+          Lab.Host h = lab.hosts().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+          return new HostAccess.HostSetup(h.ssh(), new HostAccess.Supervisord.Socket(h.supervisorSocket().toString()),
+              new RemoteProcs.HostLayout(h.root(), h.vrun().toString(), h.supervisorSocket().toString(),
+                  h.includeDir().toString(), false, Duration.ofMinutes(5)));
+        }, lab.redisUrl()); // the lab's Redis, where the hosts' proc_publisher keeps the proc cache the server reads
+    rig.api("POST", "api/v1/stacks/", "{\"name\": \"busybox\"}");
+    rig.api("POST", "api/v1/images/", "{\"name\": \"busybox\", \"stack\": \"/api/v1/stacks/busybox/\", \"active\": true}");
+    rig.upload("api/v1/images/busybox/upload/", Files.readAllBytes(Stacks.busyboxImage(tmp.resolve("busybox.tar.gz"))));
+    rig.api("POST", "api/v1/apps/", "{\"name\": \"flow\", \"repo_url\": \"https://example.invalid/flow.git\", "
+        + "\"stack\": \"/api/v1/stacks/busybox/\"}");
+    for (String tag : List.of("v1", "v3")) {
+      rig.upload("api/v1/builds/upload/?app=flow&tag=" + tag, Files.readAllBytes(build(tag, tag.equals("v1"))));
+    }
+    rig.api("POST", "api/v1/squads/", "{\"name\": \"lab\"}");
+    for (Lab.Host h : lab.hosts()) {
+      rig.api("POST", "api/v1/hosts/", "{\"name\": \"" + h.name() + "\", \"squad\": \"/api/v1/squads/lab/\"}");
+    }
+    rig.api("POST", "api/v1/swarms/", "{\"app\": \"/api/v1/apps/flow/\", \"squad\": \"/api/v1/squads/lab/\", "
+        + "\"config_name\": \"prod\", \"proc_name\": \"web\", \"size\": 2, \"version\": \"v1\"}");
+    // a lab host's first SSH logins can take longer than the server's 5 s deadline on a busy machine: wait until the
+    // server sees each host up, as an operator would check before a first swarm
+    for (Lab.Host h : lab.hosts()) {
+      long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      String state = "";
+      while (!state.equals("up") && System.nanoTime() < end) {
+        state = rig.api("GET", "api/v1/hosts/" + h.name() + "/procs/?cache=no", null).path("state").asText();
+      }
+      assertThat(state).as(h.name() + " as the server sees it").isEqualTo("up");
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (rig != null) {
+      rig.close();
+    }
+  }
+
+  /** A build: busybox httpd serving "tag\n", with an uptest that waits for it (or, failing, says so). */
+  static Path build(String tag, boolean passing) throws Exception {
+    return vr.common.testing.BusyboxApp.build(tmp, tag, passing);
+  }
+
+  static Tool.Result cli(String... args) {
+    return Tool.capture(new VrCli(rig.env()), args);
+  }
+
+  @Test
+  @Order(1)
+  void swarmWaitPrintsEachStepOfV1AndExitsZero() {
+    Tool.Result r = cli("swarm", "flow-prod-web", "v1", "--wait");
+    System.out.println("SwarmLabIT v1:\n" + r.out() + r.err());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    for (Lab.Host h : lab.hosts()) {
+      assertThat(r.out()).containsPattern("[0-9:]{8} deploy    deploying flow-v1-[0-9a-f]+-web-[0-9]+ to " + h.name() + "\n");
+    }
+    assertThat(r.out()).contains(" uptests   Uptests passed\n")
+        .containsPattern(" finished  Swarm flow-v1-prod-web finished: 2 procs\n$");
+  }
+
+  @Test
+  @Order(2)
+  void procsListAndRestartGoThroughTheServerToTheLabHosts() {
+    Tool.Result list = cli("procs", "list", "flow-prod-web");
+    for (int i = 0; i < 10 && list.exitCode() != 0; i++) {
+      list = cli("procs", "list", "flow-prod-web"); // a host that did not answer within the server's 5 s: ask again
+    }
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    for (Lab.Host h : lab.hosts()) {
+      assertThat(list.out()).containsPattern("\n  " + h.name() + " +[0-9]+ +RUNNING +pid ");
+    }
+    String one = lab.hosts().get(0).name();
+    Tool.Result restart = cli("procs", "restart", "flow-prod-web", "--host", one);
+    assertThat(restart.exitCode()).as(restart.err()).isZero();
+    assertThat(restart.out()).matches("(?s)flow-prod-web \\[v1\\]\nRESTART   " + one + " +[0-9]+ +RUNNING .*\n")
+        .doesNotContain(lab.hosts().get(1).name());
+  }
+
+  @Test
+  @Order(3)
+  void aFailingUptestExitsOneWithItsOutputAndUptestsShowsIt() {
+    Tool.Result r = cli("swarm", "flow-prod-web", "v3", "--wait");
+    System.out.println("SwarmLabIT v3:\n" + r.out() + r.err());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).contains(" uptest failed  flow-v3-prod-web\n").contains(": 01_http failed:broken on purpose")
+        .contains("swarm flow-prod-web failed (the new procs are being removed; the old ones keep serving)");
+    Tool.Result u = cli("uptests");
+    assertThat(u.exitCode()).isEqualTo(1);
+    assertThat(u.out()).containsPattern("flow-v3-prod-[0-9a-f]+-web-[0-9]+ failed:\n").contains("broken on purpose");
+  }
+}
