@@ -28,7 +28,8 @@ import vr.common.InputException;
         "Examples:",
         "  vr.cli swarm 'shop-prod-web' v2 --wait",
         "  vr.cli swarm 'shop-' - -x worker          (re-dispatch all of shop but its workers, versions unchanged)",
-        "  vr.cli swarm '.*' - --by-ingredients redis --add-ingredients redis-v2 --remove-ingredients redis"})
+        "  vr.cli swarm '.*' - --by-ingredients redis --add-ingredients redis-v2 --remove-ingredients redis",
+        "  vr.cli swarm 'shop-prod-web' - --plan    then    vr.cli swarm 'shop-prod-web' - --apply-plan <id> --wait"})
 final class SwarmCommand extends ServerCommand {
   /** Exit code when Ctrl-C stops the following (128 + SIGINT, as shells report it). */
   static final int INTERRUPTED = 130;
@@ -68,8 +69,24 @@ final class SwarmCommand extends ServerCommand {
   @Option(names = "--wait", description = "Follow the swarms' events until each finished or failed.")
   boolean waitForIt;
 
-  @Option(names = "--json", description = "Print the dispatches as a JSON array [{name, id, version, swarm_id}] (with --wait, before the steps).")
+  @Option(names = "--json", description = "Print the dispatches as a JSON array [{name, id, version, swarm_id}] (with --wait, before the steps);"
+      + " with --plan, the plans as the server gives them.")
   boolean json;
+
+  @Option(names = "--plan", description = "Change nothing: print what a dispatch of each matched swarm would do now (build, new procs'"
+      + " hosts and ports, procs stopped, pool changes) and the plan's id. TAG must be '-' or the swarm's version.")
+  boolean plan;
+
+  @Option(names = "--apply-plan", paramLabel = "PLAN", description = "Dispatch as that plan showed (one swarm): the server refuses"
+      + " it, changing nothing, if anything the plan depends on changed since.")
+  String applyPlan;
+
+  @Option(names = "--batch", paramLabel = "K", description = "Replace at most K procs at a time, each batch uptested and routed before the next.")
+  Integer batch;
+
+  @Option(names = "--canary", description = "Deploy one proc first, uptest and route it beside the old ones, then wait for"
+      + " 'vr.cli canary continue' or 'vr.cli canary abort'.")
+  boolean canary;
 
   @Override
   public Integer call() throws Exception {
@@ -84,6 +101,26 @@ final class SwarmCommand extends ServerCommand {
     List<String> replaceUris = Ingredients.uris(client, replace);
     String squadUri = squad == null ? null : squadUri(client, squad);
 
+    if (plan) {
+      return plan(client, matched);
+    }
+    if (applyPlan != null && matched.size() != 1) {
+      throw new ParameterException(spec.commandLine(), "--apply-plan applies one swarm's plan, but the pattern matches "
+          + matched.size() + " swarms");
+    }
+    if (batch != null && batch < 1) {
+      throw new ParameterException(spec.commandLine(), "--batch must be at least 1, not " + batch);
+    }
+    Map<String, Object> options = new LinkedHashMap<>();
+    if (batch != null) {
+      options.put("batch", batch);
+    }
+    if (canary) {
+      options.put("canary", true);
+    }
+    if (applyPlan != null) {
+      options.put("plan", applyPlan);
+    }
     printMatches(json ? err() : out(), matched);
     if (countdown) {
       countdown("Reswarming");
@@ -109,7 +146,7 @@ final class SwarmCommand extends ServerCommand {
         if (!changes.isEmpty()) {
           client.patch(s.uri(), changes);
         }
-        JsonNode answer = ServerClient.json(client.post(s.uri() + "swarm/", Map.of()));
+        JsonNode answer = ServerClient.json(client.post(s.uri() + "swarm/", options));
         String trace = answer.path("swarm_id").asText();
         String version = tag.equals("-") ? s.version() : tag;
         traces.put(trace, s.name());
@@ -142,6 +179,52 @@ final class SwarmCommand extends ServerCommand {
         events.close();
       }
     }
+  }
+
+  /** {@code --plan}: each matched swarm's plan, changing nothing (the server's {@code POST <swarm>/plan/}). */
+  private int plan(ServerClient client, List<Swarms.Swarm> matched) throws Exception {
+    for (Swarms.Swarm s : matched) {
+      if (!tag.equals("-") && !tag.equals(s.version())) {
+        throw new InputException("--plan plans each swarm at its own version, and " + s.name() + " is at " + s.version()
+            + ", not " + tag + ": give '-', or dispatch without --plan to change its version");
+      }
+    }
+    ArrayNode plans = ServerClient.JSON.createArrayNode();
+    for (Swarms.Swarm s : matched) {
+      JsonNode p = ServerClient.json(client.post(s.uri() + "plan/", Map.of()));
+      if (json) {
+        plans.add(p);
+        continue;
+      }
+      JsonNode b = p.path("build");
+      JsonNode r = p.path("release");
+      out().println(s.name() + " [" + s.version() + "] plan " + p.path("plan").asText() + ": build " + b.path("id").asText()
+          + " (" + b.path("action").asText() + "), release " + r.path("id").asText()
+          + (r.path("hash").isTextual() ? " (" + r.path("hash").asText() + ")" : ""));
+      for (String kind : List.of("deploy", "keep", "stop")) {
+        for (JsonNode n : p.path(kind)) {
+          out().println(String.format("  %-6s  %s:%s  %s%s", kind, n.path("host").asText(), n.path("port").asText(),
+              n.path("proc").isTextual() ? n.path("proc").asText() : "(named once built)",
+              n.path("why").isTextual() ? " (" + n.path("why").asText() + ")" : ""));
+        }
+      }
+      for (JsonNode pool : p.path("pools")) {
+        out().println("  pool    " + pool.path("balancer").asText() + "/" + pool.path("pool").asText() + ": add "
+            + names(pool.path("add")) + ", delete " + names(pool.path("delete")));
+      }
+      out().println("  apply:  vr.cli swarm '^" + s.name() + "$' - --apply-plan " + p.path("plan").asText());
+    }
+    if (json) {
+      out().println(ServerClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(plans));
+    }
+    out().flush();
+    return 0;
+  }
+
+  private static String names(JsonNode list) {
+    List<String> out = new ArrayList<>();
+    list.forEach(n -> out.add(n.asText()));
+    return out.isEmpty() ? "none" : String.join(" ", out);
   }
 
   private List<Swarms.Swarm> match(ServerClient client, SwarmFilter filter) {

@@ -30,7 +30,7 @@ import vr.common.cli.VersionProvider;
         "Exit codes: 0 done, 1 failed, 2 bad input, 130 interrupted. Each command has --help (docs/cli.md)."},
     subcommands = {ListSwarmsCommand.class, SwarmCommand.class, BuildCommand.class, RebuildAllCommand.class,
         ProcsCommand.class, UptestsCommand.class, DeployCommand.class, CompareReleasesCommand.class,
-        PoolCommand.class, SupervisorCommand.class})
+        HostCommand.class, CanaryCommand.class, PoolCommand.class, SupervisorCommand.class})
 public final class VrCli implements Callable<Integer> {
   @Mixin DebugOption debug;
   @Spec CommandSpec spec;

@@ -32,7 +32,7 @@ class PoolCommandTest {
   void noSubcommandIsBadUsage() {
     Tool.Result r = Tool.capture(new VrCli());
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).startsWith("vr.cli: error: a subcommand is required (list-swarms, swarm, build, rebuild-all, procs, uptests, deploy, compare-releases, pool, supervisor)");
+    assertThat(r.err()).startsWith("vr.cli: error: a subcommand is required (list-swarms, swarm, build, rebuild-all, procs, uptests, deploy, compare-releases, host, canary, pool, supervisor)");
     assertThat(Tool.capture(new VrCli(), "pool").exitCode()).isEqualTo(2);
   }
 

@@ -241,8 +241,47 @@ class ServerCommandsIT {
   }
 
   @Test
+  void hostRemoveMarksTheHostGoneAndSaysWhatItDispatchedAgain() throws Exception {
+    rig.api("POST", "api/v1/hosts/", "{\"name\": \"spare\", \"squad\": \"/api/v1/squads/empty/\"}");
+    Tool.Result r = cli("host", "remove", "spare");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("host spare removed from squad empty; 0 swarms dispatched again\n");
+    assertThat(rig.api("GET", "api/v1/hosts/spare/", null).path("squad").isNull()).isTrue();
+    Tool.Result again = cli("host", "remove", "spare");
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.err()).startsWith("vr.cli: error: ").contains("spare").doesNotContain("\n\n");
+    assertThat(cli("host", "remove", "nohost").err()).isEqualTo("vr.cli: error: no host 'nohost' on the server\n");
+    assertThat(cli("host", "rename", "spare").err()).isEqualTo("vr.cli: error: ACTION: 'remove' is the one host action, not 'rename'\n");
+  }
+
+  @Test
+  void canaryDecisionsNeedAWaitingCanary() {
+    Tool.Result r = cli("canary", "continue", "shop-prod-web");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).startsWith("vr.cli: error: ").contains("waits at a canary");
+    assertThat(cli("canary", "maybe", "shop-prod-web").err()).isEqualTo("vr.cli: error: DECISION: continue or abort, not 'maybe'\n");
+  }
+
+  @Test
+  void dispatchOptionsAreCheckedBeforeAnythingIsSent() throws Exception {
+    String before = rig.swarm("web").path("version").asText();
+    assertThat(cli("swarm", "shop-prod-web", "-", "--batch", "0").exitCode()).isEqualTo(2);
+    assertThat(cli("swarm", "shop-prod-w", "-", "--apply-plan", "0".repeat(32)).err())
+        .contains("--apply-plan applies one swarm's plan, but the pattern matches 2 swarms");
+    Tool.Result other = cli("swarm", "shop-prod-web", "v9", "--plan");
+    assertThat(other.exitCode()).isEqualTo(2);
+    assertThat(other.err()).isEqualTo("vr.cli: error: --plan plans each swarm at its own version, and shop-prod-web is at "
+        + before + ", not v9: give '-', or dispatch without --plan to change its version\n");
+    assertThat(rig.swarm("web").path("version").asText()).isEqualTo(before);
+    Tool.Result stale = cli("swarm", "shop-prod-web", "-", "--apply-plan", "0".repeat(32));
+    assertThat(stale.exitCode()).as(stale.out()).isEqualTo(2);
+    assertThat(stale.err()).startsWith("vr.cli: error: ").contains("stale");
+  }
+
+  @Test
   void everyCommandHasHelpWithAnExample() {
-    for (String c : List.of("list-swarms", "swarm", "build", "rebuild-all", "procs", "uptests", "deploy", "compare-releases")) {
+    for (String c : List.of("list-swarms", "swarm", "build", "rebuild-all", "procs", "uptests", "deploy", "compare-releases",
+        "host", "canary")) {
       Tool.Result r = cli(c, "--help");
       assertThat(r.exitCode()).as(c).isZero();
       assertThat(r.out()).as(c).contains("Usage: vr.cli " + c).contains("Example").contains("--url");

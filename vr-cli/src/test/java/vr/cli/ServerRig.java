@@ -82,7 +82,9 @@ final class ServerRig implements AutoCloseable {
     String defaults = (settings.contains("SSH_KEY:") ? "" : "SSH_KEY: " + dir.resolve("no-key") + "\nSSH_KNOWN_HOSTS: "
         + dir.resolve("known_hosts") + "\n");
     Files.writeString(file, "BIND: " + bind + "\nPORT: " + port + "\nDATA_DIR: " + data + "\nREDIS_URL: " + (redis == null ? redisUrl : redis.url())
-        + "\nBUILD_HOST: 127.0.0.1:" + silent.getLocalPort() + "\n" + defaults + settings);
+        + "\nBUILD_HOST: 127.0.0.1:" + silent.getLocalPort() + "\n"
+        // no scheduled uptest runs: the test runs the commands see are the swarms' own
+        + "SCHEDULES: {uptest_all_procs: 0}\n" + defaults + settings);
     ServerSettings loaded = ServerSettings.load(file, Map.of("HOME", dir.toString()));
     server = setups == null ? Server.start(loaded, line -> {}) : Server.start(loaded, line -> {}, setups);
     url = "http://" + bind + ":" + server.port() + "/";

@@ -55,8 +55,8 @@ class SwarmLabIT {
     rig.upload("api/v1/images/busybox/upload/", Files.readAllBytes(Stacks.busyboxImage(tmp.resolve("busybox.tar.gz"))));
     rig.api("POST", "api/v1/apps/", "{\"name\": \"flow\", \"repo_url\": \"https://example.invalid/flow.git\", "
         + "\"stack\": \"/api/v1/stacks/busybox/\"}");
-    for (String tag : List.of("v1", "v3")) {
-      rig.upload("api/v1/builds/upload/?app=flow&tag=" + tag, Files.readAllBytes(build(tag, tag.equals("v1"))));
+    for (String tag : List.of("v1", "v2", "v3")) {
+      rig.upload("api/v1/builds/upload/?app=flow&tag=" + tag, Files.readAllBytes(build(tag, !tag.equals("v3"))));
     }
     rig.api("POST", "api/v1/squads/", "{\"name\": \"lab\"}");
     for (Lab.Host h : lab.hosts()) {
@@ -107,10 +107,12 @@ class SwarmLabIT {
 
   @Test
   @Order(2)
-  void procsListAndRestartGoThroughTheServerToTheLabHosts() {
+  void procsListAndRestartGoThroughTheServerToTheLabHosts() throws Exception {
+    // a host that did not answer in time, or a proc still STARTING (supervisord's startsecs): ask again
     Tool.Result list = cli("procs", "list", "flow-prod-web");
-    for (int i = 0; i < 10 && list.exitCode() != 0; i++) {
-      list = cli("procs", "list", "flow-prod-web"); // a host that did not answer within the server's 5 s: ask again
+    for (int i = 0; i < 30 && (list.exitCode() != 0 || list.out().split("RUNNING", -1).length < 3); i++) {
+      Thread.sleep(1000);
+      list = cli("procs", "list", "flow-prod-web");
     }
     assertThat(list.exitCode()).as(list.err()).isZero();
     for (Lab.Host h : lab.hosts()) {
@@ -125,6 +127,59 @@ class SwarmLabIT {
 
   @Test
   @Order(3)
+  void aPlanChangesNothingAndItsDispatchDoesWhatItShowed() {
+    Tool.Result plan = cli("swarm", "flow-prod-web", "-", "--plan");
+    System.out.println("SwarmLabIT plan:\n" + plan.out() + plan.err());
+    assertThat(plan.exitCode()).as(plan.err()).isZero();
+    for (Lab.Host h : lab.hosts()) {
+      assertThat(plan.out()).containsPattern("\n  keep    " + h.name() + ":[0-9]+  flow-v1-prod-[0-9a-f]+-web-[0-9]+\n");
+    }
+    assertThat(plan.out()).doesNotContain("  deploy  ").doesNotContain("  stop    ");
+    String id = plan.out().replaceAll("(?s).*--apply-plan ([0-9a-f]{32}).*", "$1");
+    Tool.Result apply = cli("swarm", "flow-prod-web", "-", "--apply-plan", id, "--wait");
+    assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
+    assertThat(apply.out()).containsPattern(" finished  Swarm flow-v1-prod-web finished: 2 procs\n$");
+  }
+
+  @Test
+  @Order(4)
+  void aCanaryWaitsForContinueThenTheRestFollows() throws Exception {
+    Tool.Result d = cli("swarm", "flow-prod-web", "v2", "--canary");
+    assertThat(d.exitCode()).as(d.err()).isZero();
+    Tool.Result decided = null;
+    long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (System.nanoTime() < end) {
+      decided = cli("canary", "continue", "flow-prod-web");
+      if (decided.exitCode() == 0) {
+        break;
+      }
+      assertThat(decided.err()).as("before the canary waits").contains("waits at a canary");
+      // while it waits, one v2 proc serves beside the two of v1
+      Thread.sleep(500);
+    }
+    assertThat(decided.exitCode()).as(decided.err() + "\nruns: " + rig.api("GET", "api/v1/swarm_runs/", null)
+        + "\njob: " + rig.api("GET", "api/v1/jobs/" + d.out().replaceAll("(?s).*swarm_id ([0-9a-f]{32}).*", "$1") + "/", null)).isZero();
+    assertThat(decided.out()).matches("flow-prod-web continue \\(swarm_id [0-9a-f]{32}\\)\n");
+    // then the rest of v2 is deployed and routed, and v1 retired: two procs, both v2
+    List<String> names = List.of();
+    end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (System.nanoTime() < end) {
+      Tool.Result list = cli("procs", "list", "flow-prod-web", "--json");
+      if (list.exitCode() == 0) {
+        List<String> now = new java.util.ArrayList<>();
+        ServerRig.JSON.readTree(list.out()).forEach(sw -> sw.path("procs").forEach(p -> now.add(p.path("name").asText())));
+        names = now;
+        if (names.size() == 2 && names.stream().allMatch(n -> n.startsWith("flow-v2-"))) {
+          break;
+        }
+      }
+      Thread.sleep(1000);
+    }
+    assertThat(names).hasSize(2).allMatch(n -> n.startsWith("flow-v2-"));
+  }
+
+  @Test
+  @Order(5)
   void aFailingUptestExitsOneWithItsOutputAndUptestsShowsIt() {
     Tool.Result r = cli("swarm", "flow-prod-web", "v3", "--wait");
     System.out.println("SwarmLabIT v3:\n" + r.out() + r.err());
