@@ -74,12 +74,22 @@ class SwarmRolloutIT {
     return json(server.post(path("swarm"), body), 202).get("swarm_id").asText();
   }
 
-  /** Runs the queued job of {@code trace} as the server's job runner does. */
+  /**
+   * Runs the queued job of {@code trace} as the server's job runner does, and ends its row as the runner would
+   * (a job left queued would have the API refuse the swarm's next dispatch with 409).
+   */
   static SwarmOutcome runJob(String trace) {
     Map<String, Object> job = f.db.jdbi().withHandle(h -> h.createQuery("SELECT kind, target_id, params FROM jobs WHERE trace_id = :t")
         .bind("t", trace).mapToMap().one());
     assertThat(job.get("kind")).isEqualTo("swarm");
-    return f.flow.run(((Number) job.get("target_id")).longValue(), trace, DispatchOptions.ofJson((String) job.get("params")));
+    SwarmOutcome o = null;
+    try {
+      o = f.flow.run(((Number) job.get("target_id")).longValue(), trace, DispatchOptions.ofJson((String) job.get("params")));
+      return o;
+    } finally {
+      String state = o != null && o.ok() ? vr.server.jobs.JobRows.SUCCEEDED : vr.server.jobs.JobRows.FAILED;
+      f.db.jdbi().useHandle(h -> h.createUpdate("UPDATE jobs SET state = :s WHERE trace_id = :t").bind("s", state).bind("t", trace).execute());
+    }
   }
 
   static long count(String sql) {
