@@ -289,7 +289,12 @@ class ServerSwarmIT {
     Map<String, Object> k = awaitJob(trace(worker), Duration.ofMinutes(3));
     assertThat(w.get("state")).as(String.valueOf(w.get("message"))).isEqualTo("succeeded");
     assertThat(k.get("state")).as(String.valueOf(k.get("message"))).isEqualTo("succeeded");
+    // a deployed proc is STARTING until supervisord's startsecs have passed
     List<String> beta = running("beta");
+    for (int i = 0; i < 60 && beta.stream().anyMatch(s -> s.endsWith(" STARTING")); i++) {
+      Thread.sleep(500);
+      beta = running("beta");
+    }
     assertThat(beta).anyMatch(s -> s.startsWith(host + " beta-v2-manual-") && s.endsWith("-web-5077 RUNNING"));
     assertThat(beta).anyMatch(s -> s.startsWith(host + " beta-v2-manual-") && s.endsWith("-worker-0 RUNNING"));
     String procName = beta.stream().filter(s -> s.contains("-web-5077")).findFirst().orElseThrow().split(" ")[1];
