@@ -28,7 +28,8 @@ class CliLauncherIT {
 
   @BeforeAll
   static void start() throws Exception {
-    rig = new ServerRig(dir);
+    // the build of the Ctrl-C test must hang on the rig's silent build host for longer than the test takes
+    rig = new ServerRig(dir, "HOST_DEADLINE: 300\n");
     bin = Lab.toolsFromTargets(dir.resolve("dist"), Set.of("vr.cli")).resolve("vr.cli");
   }
 

@@ -50,7 +50,12 @@ final class ServerRig implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ServerRig(Path dir) throws Exception {
-    this(dir, "127.0.0.1", 0, "", null, null);
+    this(dir, "");
+  }
+
+  /** {@link #ServerRig(Path)} with {@code settings} added (e.g. a {@code HOST_DEADLINE}). */
+  ServerRig(Path dir, String settings) throws Exception {
+    this(dir, "127.0.0.1", 0, settings, null, null);
     records();
   }
 

@@ -176,6 +176,18 @@ class SwarmLabIT {
       Thread.sleep(1000);
     }
     assertThat(names).hasSize(2).allMatch(n -> n.startsWith("flow-v2-"));
+    // and the dispatch ends (its last step after the procs are in place), before the next test dispatches
+    String trace = d.out().replaceAll("(?s).*swarm_id ([0-9a-f]{32}).*", "$1");
+    String state = "";
+    end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < end) {
+      state = rig.api("GET", "api/v1/jobs/" + trace + "/", null).path("state").asText();
+      if (!state.equals("queued") && !state.equals("running")) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    assertThat(state).isEqualTo("succeeded");
   }
 
   @Test
