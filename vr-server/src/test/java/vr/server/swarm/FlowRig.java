@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,18 +172,7 @@ final class FlowRig implements AutoCloseable {
 
   /** A build tarball: busybox httpd serving "tag\n", with an uptest that waits for it (or, failing, says so). */
   private Path build(String tag, boolean passing) throws Exception {
-    Path src = Files.createDirectories(tmp.resolve("src-" + tag + "/www"));
-    Files.writeString(src.resolve("index.html"), tag + "\n");
-    Files.writeString(src.getParent().resolve("Procfile"), "web: exec busybox httpd -f -p $PORT -h /app/www\n");
-    Path up = Files.createDirectories(src.getParent().resolve("uptests/web")).resolve("01_http");
-    Files.writeString(up, passing
-        ? "#!/bin/sh\ni=0\nwhile [ $i -lt 100 ]; do\n  if busybox wget -q -O- http://$1:$2/ | grep -q '" + tag + "'; then exit 0; fi\n"
-            + "  i=$((i+1)); sleep 0.1\ndone\necho \"no answer from $1:$2\"; exit 1\n"
-        : "#!/bin/sh\necho 'broken on purpose'\nexit 1\n");
-    Files.setPosixFilePermissions(up, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path out = tmp.resolve("flow-" + tag + ".tar.gz");
-    assertThat(new ProcessBuilder("tar", "-C", src.getParent().toString(), "-czf", out.toString(), ".").inheritIO().start().waitFor()).isZero();
-    return out;
+    return vr.common.testing.BusyboxApp.build(tmp, tag, passing);
   }
 
   private Blob put(Path file) throws Exception {
